@@ -1,0 +1,109 @@
+using BackpropService.Engine.Costs;
+using BackpropService.Engine.Data;
+
+namespace BackpropService.Engine.Evaluation;
+
+/// <summary>Measures a trained model on a dataset: loss, and accuracy with a confusion matrix or regression errors.</summary>
+public static class Evaluator
+{
+    private const int RowsPerPass = 256;
+
+    /// <exception cref="ArgumentException">The dataset does not fit the model (features, outputs or task).</exception>
+    public static EvaluationReport Evaluate(TrainedModel model, Dataset data)
+    {
+        if (data.Features != model.Inputs)
+            throw new ArgumentException($"the dataset has {data.Features} features, the model takes {model.Inputs} inputs.", nameof(data));
+        if (data.Outputs != model.Outputs)
+            throw new ArgumentException($"the dataset has {data.Outputs} outputs, the model {model.Outputs}.", nameof(data));
+        if (data.Task != model.Task)
+            throw new ArgumentException($"the dataset is for {data.Task.ToCamelCase()}, the model for {model.Task.ToCamelCase()}.", nameof(data));
+
+        Dataset normalized = model.Normalizer.Apply(data);
+        Network<float> network = model.Network;
+        DenseLayer output = network.Layers[^1];
+        Cost cost = Cost.For(model.Cost);
+        NetworkWorkspace<float> workspace = network.CreateWorkspace(Math.Min(RowsPerPass, data.Samples));
+        var predictions = new float[data.Samples * data.Outputs];
+        double lossSum = 0;
+        for (int start = 0; start < data.Samples; start += workspace.MaxRows)
+        {
+            int rows = Math.Min(workspace.MaxRows, data.Samples - start);
+            network.Forward(normalized.Inputs.AsSpan(start * data.Features, rows * data.Features), rows, workspace);
+            lossSum += cost.Loss<float>(output.Activation,
+                workspace.WeightedInputs[output.Index].AsSpan(0, rows * data.Outputs),
+                workspace.Output,
+                data.Targets.AsSpan(start * data.Outputs, rows * data.Outputs),
+                data.Outputs);
+            workspace.Output.CopyTo(predictions.AsSpan(start * data.Outputs));
+        }
+
+        double loss = lossSum / data.Samples;
+        return data.Task == TaskKind.Classification
+            ? ClassificationReport(data, predictions, loss, model.ClassNames!)
+            : RegressionReport(data, predictions, loss);
+    }
+
+    private static EvaluationReport ClassificationReport(Dataset data, float[] predictions, double loss, IReadOnlyList<string> classNames)
+    {
+        int classes = data.Outputs;
+        int[][] confusion = Enumerable.Range(0, classes).Select(_ => new int[classes]).ToArray();
+        int correct = 0;
+        for (int s = 0; s < data.Samples; s++)
+        {
+            int actual = data.Labels![s];
+            int predicted = TrainedModel.ArgMax(predictions.AsSpan(s * classes, classes));
+            confusion[actual][predicted]++;
+            if (actual == predicted) correct++;
+        }
+
+        var perClass = new ClassMetrics[classes];
+        for (int c = 0; c < classes; c++)
+        {
+            int truePositives = confusion[c][c];
+            int support = confusion[c].Sum();
+            int predictedAsC = confusion.Sum(row => row[c]);
+            double precision = predictedAsC == 0 ? 0 : (double)truePositives / predictedAsC;
+            double recall = support == 0 ? 0 : (double)truePositives / support;
+            double f1 = precision + recall == 0 ? 0 : 2 * precision * recall / (precision + recall);
+            perClass[c] = new ClassMetrics(classNames[c], precision, recall, f1, support);
+        }
+
+        return new EvaluationReport
+        {
+            Samples = data.Samples,
+            Loss = loss,
+            Accuracy = (double)correct / data.Samples,
+            ConfusionMatrix = confusion,
+            PerClass = perClass,
+        };
+    }
+
+    private static EvaluationReport RegressionReport(Dataset data, float[] predictions, double loss)
+    {
+        int outputs = data.Outputs;
+        var means = new double[outputs];
+        for (int s = 0; s < data.Samples; s++)
+            for (int o = 0; o < outputs; o++) means[o] += data.Targets[s * outputs + o];
+        for (int o = 0; o < outputs; o++) means[o] /= data.Samples;
+
+        double squaredErrors = 0, absoluteErrors = 0, totalVariation = 0;
+        for (int i = 0; i < predictions.Length; i++)
+        {
+            double target = data.Targets[i];
+            double error = predictions[i] - target;
+            squaredErrors += error * error;
+            absoluteErrors += Math.Abs(error);
+            double deviation = target - means[i % outputs];
+            totalVariation += deviation * deviation;
+        }
+
+        return new EvaluationReport
+        {
+            Samples = data.Samples,
+            Loss = loss,
+            Mse = squaredErrors / predictions.Length,
+            Mae = absoluteErrors / predictions.Length,
+            R2 = totalVariation == 0 ? null : 1 - squaredErrors / totalVariation,
+        };
+    }
+}

@@ -1,0 +1,33 @@
+using System.Numerics;
+using BackpropService.Engine.Randomness;
+
+namespace BackpropService.Engine.Initialization;
+
+/// <summary>Draws a network's starting parameters, layer by layer (weights row by row, then biases).</summary>
+public static class WeightInitializer
+{
+    public static void Initialize<T>(Network<T> network, InitializationKind kind, SeededRandom random)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        foreach (DenseLayer layer in network.Layers)
+        {
+            double weightStandardDeviation = kind switch
+            {
+                InitializationKind.Normal => 1.0,
+                InitializationKind.ScaledNormal => Math.Sqrt(1.0 / layer.Inputs),
+                InitializationKind.Xavier => Math.Sqrt(2.0 / (layer.Inputs + layer.Outputs)),
+                InitializationKind.He => Math.Sqrt(2.0 / layer.Inputs),
+                _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "unknown initialization"),
+            };
+            bool normalBiases = kind is InitializationKind.Normal or InitializationKind.ScaledNormal;
+
+            Span<T> weights = network.Weights(layer.Index);
+            for (int i = 0; i < weights.Length; i++)
+                weights[i] = T.CreateChecked(random.NextNormal() * weightStandardDeviation);
+
+            Span<T> biases = network.Biases(layer.Index);
+            for (int j = 0; j < biases.Length; j++)
+                biases[j] = normalBiases ? T.CreateChecked(random.NextNormal()) : T.Zero;
+        }
+    }
+}

@@ -1,0 +1,72 @@
+using System.Numerics;
+using System.Numerics.Tensors;
+
+namespace BackpropService.Engine.LinearAlgebra;
+
+/// <summary>
+/// General matrix products on row-major spans, in the three forms backprop needs:
+/// forward <c>Z = A·Wᵀ</c>, BP2 <c>δ·W</c>, and BP4 <c>δᵀ·A</c>.
+/// Every element of C is summed in the same order whatever the matrix sizes or the number of threads,
+/// so results are bit-reproducible.
+/// </summary>
+public static class Gemm
+{
+    /// <summary>C[m×n] = α·A[m×k]·B[n×k]ᵀ, added to C when <paramref name="accumulate"/>.</summary>
+    public static void MultiplyTransposedB<T>(ReadOnlySpan<T> a, ReadOnlySpan<T> b, Span<T> c, int m, int n, int k, T alpha, bool accumulate)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        CheckLengths(a.Length, m * k, b.Length, n * k, c.Length, m * n);
+        for (int i = 0; i < m; i++)
+        {
+            ReadOnlySpan<T> aRow = a.Slice(i * k, k);
+            Span<T> cRow = c.Slice(i * n, n);
+            for (int j = 0; j < n; j++)
+            {
+                T dot = alpha * TensorPrimitives.Dot(aRow, b.Slice(j * k, k));
+                cRow[j] = accumulate ? cRow[j] + dot : dot;
+            }
+        }
+    }
+
+    /// <summary>C[m×n] = α·A[m×k]·B[k×n], added to C when <paramref name="accumulate"/>.</summary>
+    public static void Multiply<T>(ReadOnlySpan<T> a, ReadOnlySpan<T> b, Span<T> c, int m, int n, int k, T alpha, bool accumulate)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        CheckLengths(a.Length, m * k, b.Length, k * n, c.Length, m * n);
+        if (!accumulate) c[..(m * n)].Clear();
+        for (int i = 0; i < m; i++)
+        {
+            Span<T> cRow = c.Slice(i * n, n);
+            for (int p = 0; p < k; p++)
+            {
+                // c_i· += α a_ip b_p·
+                TensorPrimitives.MultiplyAdd(b.Slice(p * n, n), alpha * a[i * k + p], cRow, cRow);
+            }
+        }
+    }
+
+    /// <summary>C[m×n] = α·A[k×m]ᵀ·B[k×n], added to C when <paramref name="accumulate"/>.</summary>
+    public static void MultiplyTransposedA<T>(ReadOnlySpan<T> a, ReadOnlySpan<T> b, Span<T> c, int m, int n, int k, T alpha, bool accumulate)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        CheckLengths(a.Length, k * m, b.Length, k * n, c.Length, m * n);
+        if (!accumulate) c[..(m * n)].Clear();
+        for (int p = 0; p < k; p++)
+        {
+            ReadOnlySpan<T> bRow = b.Slice(p * n, n);
+            for (int i = 0; i < m; i++)
+            {
+                Span<T> cRow = c.Slice(i * n, n);
+                // c_i· += α a_pi b_p·
+                TensorPrimitives.MultiplyAdd(bRow, alpha * a[p * m + i], cRow, cRow);
+            }
+        }
+    }
+
+    private static void CheckLengths(int aLength, int aNeeded, int bLength, int bNeeded, int cLength, int cNeeded)
+    {
+        if (aLength < aNeeded) throw new ArgumentException($"A holds {aLength} elements, needs {aNeeded}.");
+        if (bLength < bNeeded) throw new ArgumentException($"B holds {bLength} elements, needs {bNeeded}.");
+        if (cLength < cNeeded) throw new ArgumentException($"C holds {cLength} elements, needs {cNeeded}.");
+    }
+}

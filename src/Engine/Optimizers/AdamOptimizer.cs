@@ -1,0 +1,52 @@
+namespace BackpropService.Engine.Optimizers;
+
+/// <summary>
+/// Adam (Kingma &amp; Ba): m ← β₁m + (1 − β₁)g, v ← β₂v + (1 − β₂)g², m̂ = m/(1 − β₁ᵗ), v̂ = v/(1 − β₂ᵗ),
+/// θ ← θ − η m̂ / (√v̂ + ε), with β₁ = 0.9, β₂ = 0.999, ε = 1e−8.
+/// </summary>
+public sealed class AdamOptimizer : Optimizer
+{
+    public const float Beta1 = 0.9f, Beta2 = 0.999f, Epsilon = 1e-8f;
+
+    private readonly float[] _firstMoment;
+    private readonly float[] _secondMoment;
+    private long _steps;
+
+    public AdamOptimizer(int parameterCount)
+    {
+        _firstMoment = new float[parameterCount];
+        _secondMoment = new float[parameterCount];
+    }
+
+    public override OptimizerKind Kind => OptimizerKind.Adam;
+
+    public override void Step(Span<float> parameters, ReadOnlySpan<float> gradients, float learningRate)
+    {
+        _steps++;
+        float firstCorrection = 1f / (1f - MathF.Pow(Beta1, _steps));
+        float secondCorrection = 1f / (1f - MathF.Pow(Beta2, _steps));
+        Span<float> m = _firstMoment;
+        Span<float> v = _secondMoment;
+        for (int i = 0; i < parameters.Length; i++)
+        {
+            float g = gradients[i];
+            m[i] = Beta1 * m[i] + (1 - Beta1) * g;
+            v[i] = Beta2 * v[i] + (1 - Beta2) * g * g;
+            parameters[i] -= learningRate * (m[i] * firstCorrection) / (MathF.Sqrt(v[i] * secondCorrection) + Epsilon);
+        }
+    }
+
+    internal override void WriteState(BinaryWriter writer)
+    {
+        writer.Write(_steps);
+        WriteArray(writer, _firstMoment);
+        WriteArray(writer, _secondMoment);
+    }
+
+    internal override void ReadState(BinaryReader reader)
+    {
+        _steps = reader.ReadInt64();
+        ReadArray(reader, _firstMoment);
+        ReadArray(reader, _secondMoment);
+    }
+}

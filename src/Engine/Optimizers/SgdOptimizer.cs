@@ -1,0 +1,16 @@
+using System.Numerics.Tensors;
+
+namespace BackpropService.Engine.Optimizers;
+
+/// <summary>Plain gradient descent: θ ← θ − η ∂C/∂θ.</summary>
+public sealed class SgdOptimizer : Optimizer
+{
+    public override OptimizerKind Kind => OptimizerKind.Sgd;
+
+    public override void Step(Span<float> parameters, ReadOnlySpan<float> gradients, float learningRate) =>
+        TensorPrimitives.MultiplyAdd(gradients, -learningRate, parameters, parameters);
+
+    internal override void WriteState(BinaryWriter writer) { }
+
+    internal override void ReadState(BinaryReader reader) { }
+}

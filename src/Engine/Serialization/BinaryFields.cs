@@ -1,0 +1,143 @@
+using BackpropService.Engine.Activations;
+using BackpropService.Engine.Costs;
+using BackpropService.Engine.Data;
+using BackpropService.Engine.Initialization;
+using BackpropService.Engine.Optimizers;
+using BackpropService.Engine.Training;
+
+namespace BackpropService.Engine.Serialization;
+
+/// <summary>
+/// Field-level readers and writers shared by model files and checkpoints. Every read checks its value
+/// (enum defined, length within bounds) because the bytes may come from anywhere.
+/// </summary>
+internal static class BinaryFields
+{
+    public static void WriteFloats(BinaryWriter writer, ReadOnlySpan<float> values)
+    {
+        writer.Write(values.Length);
+        writer.Write(System.Runtime.InteropServices.MemoryMarshal.AsBytes(values));
+    }
+
+    public static float[] ReadFloats(BinaryReader reader, int maxLength)
+    {
+        int length = reader.ReadInt32();
+        if (length < 0 || length > maxLength) throw new InvalidDataException($"an array claims {length} values (at most {maxLength} expected).");
+        byte[] bytes = reader.ReadBytes(checked(length * sizeof(float)));
+        if (bytes.Length != length * sizeof(float)) throw new EndOfStreamException("the file ends inside an array.");
+        var values = new float[length];
+        System.Runtime.InteropServices.MemoryMarshal.Cast<byte, float>(bytes).CopyTo(values);
+        return values;
+    }
+
+    public static TEnum ReadEnum<TEnum>(BinaryReader reader) where TEnum : struct, Enum
+    {
+        int value = reader.ReadInt32();
+        var result = (TEnum)Enum.ToObject(typeof(TEnum), value);
+        if (!Enum.IsDefined(result)) throw new InvalidDataException($"{value} is not a known {typeof(TEnum).Name}.");
+        return result;
+    }
+
+    public static void WriteEnum<TEnum>(BinaryWriter writer, TEnum value) where TEnum : struct, Enum =>
+        writer.Write(Convert.ToInt32(value, System.Globalization.CultureInfo.InvariantCulture));
+
+    public static int ReadCount(BinaryReader reader, int max, string what)
+    {
+        int count = reader.ReadInt32();
+        if (count < 0 || count > max) throw new InvalidDataException($"{count} {what} (at most {max} expected).");
+        return count;
+    }
+
+    public static void WriteLayers(BinaryWriter writer, IReadOnlyList<LayerSpec> layers)
+    {
+        writer.Write(layers.Count);
+        foreach (LayerSpec layer in layers)
+        {
+            writer.Write(layer.Size);
+            WriteEnum(writer, layer.Activation);
+        }
+    }
+
+    public static LayerSpec[] ReadLayers(BinaryReader reader)
+    {
+        var layers = new LayerSpec[ReadCount(reader, Network<float>.MaxLayers, "layers")];
+        for (int l = 0; l < layers.Length; l++)
+        {
+            int size = reader.ReadInt32();
+            if (size < 1 || size > Network<float>.MaxLayerSize) throw new InvalidDataException($"layer {l} has size {size}.");
+            layers[l] = new LayerSpec(size, ReadEnum<ActivationKind>(reader));
+        }
+        return layers;
+    }
+
+    public static void WriteOptions(BinaryWriter writer, TrainingOptions options)
+    {
+        WriteLayers(writer, options.Layers);
+        WriteEnum(writer, options.Cost);
+        WriteEnum(writer, options.Optimizer);
+        writer.Write(options.LearningRate);
+        writer.Write(options.Momentum);
+        writer.Write(options.BatchSize);
+        writer.Write(options.Epochs);
+        writer.Write(options.L2);
+        writer.Write(options.L1);
+        WriteEnum(writer, options.Initialization);
+        writer.Write(options.Seed);
+        writer.Write(options.ValidationSplit);
+        writer.Write(options.EarlyStoppingPatience ?? -1);
+        WriteEnum(writer, options.Normalization);
+        writer.Write(options.Threads);
+        LearningRateSchedule schedule = options.Schedule;
+        WriteEnum(writer, schedule.Kind);
+        writer.Write(schedule.Factor);
+        writer.Write(schedule.StepEpochs);
+        writer.Write(schedule.Patience);
+        writer.Write(schedule.MinLearningRate);
+    }
+
+    public static TrainingOptions ReadOptions(BinaryReader reader)
+    {
+        LayerSpec[] layers = ReadLayers(reader);
+        var cost = ReadEnum<CostKind>(reader);
+        var optimizer = ReadEnum<OptimizerKind>(reader);
+        float learningRate = reader.ReadSingle();
+        float momentum = reader.ReadSingle();
+        int batchSize = reader.ReadInt32();
+        int epochs = reader.ReadInt32();
+        float l2 = reader.ReadSingle();
+        float l1 = reader.ReadSingle();
+        var initialization = ReadEnum<InitializationKind>(reader);
+        ulong seed = reader.ReadUInt64();
+        double validationSplit = reader.ReadDouble();
+        int patience = reader.ReadInt32();
+        var normalization = ReadEnum<NormalizationKind>(reader);
+        int threads = reader.ReadInt32();
+        var schedule = new LearningRateSchedule
+        {
+            Kind = ReadEnum<LearningRateScheduleKind>(reader),
+            Factor = reader.ReadDouble(),
+            StepEpochs = reader.ReadInt32(),
+            Patience = reader.ReadInt32(),
+            MinLearningRate = reader.ReadDouble(),
+        };
+        return new TrainingOptions
+        {
+            Layers = layers,
+            Cost = cost,
+            Optimizer = optimizer,
+            LearningRate = learningRate,
+            Momentum = momentum,
+            BatchSize = batchSize,
+            Epochs = epochs,
+            L2 = l2,
+            L1 = l1,
+            Initialization = initialization,
+            Seed = seed,
+            ValidationSplit = validationSplit,
+            EarlyStoppingPatience = patience < 0 ? null : patience,
+            Normalization = normalization,
+            Threads = threads,
+            Schedule = schedule,
+        };
+    }
+}

@@ -1,0 +1,139 @@
+using BackpropService.Engine.Costs;
+using BackpropService.Engine.Data;
+using BackpropService.Engine.Serialization;
+using BackpropService.Engine.Training;
+
+namespace BackpropService.Engine;
+
+/// <summary>
+/// A trained network with everything needed to use it on raw inputs: the normalization fitted on its
+/// training data, the task and class names, the cost it was trained on, and the options that trained it.
+/// Saved and loaded through a portable, versioned binary model file (<see cref="ToBytes"/>, <see cref="FromBytes"/>).
+/// </summary>
+public sealed class TrainedModel
+{
+    /// <summary>The model file's marker and newest format version.</summary>
+    public const string FileMagic = "BPSMODEL";
+    public const int FileVersion = 1;
+
+    /// <summary>Largest class list accepted from a file.</summary>
+    private const int MaxClasses = 100_000;
+
+    [ThreadStatic]
+    private static float[]? t_scratch;
+
+    public TrainedModel(Network<float> network, Normalizer normalizer, TaskKind task, IReadOnlyList<string>? classNames, CostKind cost, TrainingOptions? options)
+    {
+        if (normalizer.Features != network.Inputs && normalizer.Kind != NormalizationKind.None)
+            throw new ArgumentException($"the normalizer has {normalizer.Features} features, the network {network.Inputs} inputs.", nameof(normalizer));
+        if (task == TaskKind.Classification && (classNames is null || classNames.Count != network.Outputs))
+            throw new ArgumentException($"a classifier with {network.Outputs} outputs needs {network.Outputs} class names.", nameof(classNames));
+        Network = network;
+        Normalizer = normalizer;
+        Task = task;
+        ClassNames = task == TaskKind.Classification ? classNames : null;
+        Cost = cost;
+        Options = options;
+    }
+
+    public Network<float> Network { get; }
+
+    public Normalizer Normalizer { get; }
+
+    public TaskKind Task { get; }
+
+    /// <summary>Class names in output order; null for regression.</summary>
+    public IReadOnlyList<string>? ClassNames { get; }
+
+    public CostKind Cost { get; }
+
+    /// <summary>The options that trained the model (null for models built by hand).</summary>
+    public TrainingOptions? Options { get; }
+
+    public int Inputs => Network.Inputs;
+
+    public int Outputs => Network.Outputs;
+
+    public IReadOnlyList<LayerSpec> Layers => Network.Specs;
+
+    /// <summary>
+    /// Runs one raw (unnormalized) sample through the model: normalizes it as during training, then writes
+    /// the output layer's activations. Thread-safe; allocates nothing after a thread's first call.
+    /// </summary>
+    public void Predict(ReadOnlySpan<float> input, Span<float> output)
+    {
+        if (input.Length != Inputs) throw new ArgumentException($"expected {Inputs} inputs, got {input.Length}.", nameof(input));
+        int networkScratch = 2 * Network.MaxWidth;
+        int needed = networkScratch + Inputs;
+        float[] scratch = t_scratch is { } existing && existing.Length >= needed ? existing : (t_scratch = new float[needed]);
+        Span<float> normalized = scratch.AsSpan(networkScratch, Inputs);
+        input.CopyTo(normalized);
+        Normalizer.Apply(normalized);
+        Network.Predict(normalized, output, scratch.AsSpan(0, networkScratch));
+    }
+
+    /// <summary>The index of the largest output: the predicted class.</summary>
+    public static int ArgMax(ReadOnlySpan<float> outputs)
+    {
+        int best = 0;
+        for (int i = 1; i < outputs.Length; i++)
+            if (outputs[i] > outputs[best]) best = i;
+        return best;
+    }
+
+    public byte[] ToBytes()
+    {
+        using var stream = new MemoryStream();
+        using (var writer = new BinaryWriter(stream, System.Text.Encoding.UTF8, leaveOpen: true))
+        {
+            BinaryFields.WriteEnum(writer, Task);
+            writer.Write(Inputs);
+            BinaryFields.WriteLayers(writer, Layers);
+            BinaryFields.WriteEnum(writer, Cost);
+            writer.Write(ClassNames?.Count ?? -1);
+            foreach (string name in ClassNames ?? []) writer.Write(name);
+            Normalizer.WriteTo(writer);
+            writer.Write(Options is not null);
+            if (Options is not null) BinaryFields.WriteOptions(writer, Options);
+            BinaryFields.WriteFloats(writer, Network.Parameters);
+        }
+        return BinaryEnvelope.Wrap(FileMagic, FileVersion, stream.ToArray());
+    }
+
+    /// <summary>Reads a model file, refusing anything that is not a complete, intact file of this format.</summary>
+    /// <exception cref="DataFormatException">The file is foreign, truncated, corrupt or inconsistent.</exception>
+    public static TrainedModel FromBytes(ReadOnlySpan<byte> file)
+    {
+        const string what = "model file";
+        (byte[] payload, _) = BinaryEnvelope.Unwrap(file, FileMagic, FileVersion, what);
+        return BinaryEnvelope.ReadPayload(payload, what, reader =>
+        {
+            var task = BinaryFields.ReadEnum<TaskKind>(reader);
+            int inputs = reader.ReadInt32();
+            if (inputs < 1 || inputs > Network<float>.MaxLayerSize) throw new InvalidDataException($"the model claims {inputs} inputs.");
+            LayerSpec[] layers = BinaryFields.ReadLayers(reader);
+            var cost = BinaryFields.ReadEnum<CostKind>(reader);
+            int classCount = reader.ReadInt32();
+            if (classCount < -1 || classCount > MaxClasses) throw new InvalidDataException($"the model claims {classCount} classes.");
+            string[]? classNames = classCount < 0 ? null : new string[classCount];
+            for (int i = 0; i < classCount; i++) classNames![i] = reader.ReadString();
+            Normalizer normalizer = Normalizer.ReadFrom(reader);
+            TrainingOptions? options = reader.ReadBoolean() ? BinaryFields.ReadOptions(reader) : null;
+
+            Network<float> network;
+            try
+            {
+                network = new Network<float>(inputs, layers);
+            }
+            catch (ArgumentException e)
+            {
+                throw new InvalidDataException($"its architecture is invalid ({e.Message})");
+            }
+            float[] parameters = BinaryFields.ReadFloats(reader, network.ParameterCount);
+            if (parameters.Length != network.ParameterCount)
+                throw new InvalidDataException($"it holds {parameters.Length} parameters, its architecture needs {network.ParameterCount}.");
+            parameters.CopyTo(network.Parameters, 0);
+            return new TrainedModel(network, normalizer, task, classNames, cost, options);
+        });
+    }
+}

@@ -1,0 +1,393 @@
+using System.Diagnostics;
+using System.Numerics.Tensors;
+using BackpropService.Engine.Costs;
+using BackpropService.Engine.Data;
+using BackpropService.Engine.Initialization;
+using BackpropService.Engine.Optimizers;
+using BackpropService.Engine.Randomness;
+using BackpropService.Engine.Serialization;
+
+namespace BackpropService.Engine.Training;
+
+/// <summary>
+/// Trains a network by mini-batch gradient descent, one epoch at a time. Each mini-batch: backprop
+/// (<see cref="Network{T}.Backpropagate"/>) gives ∂C/∂θ, regularization adds its term, the optimizer steps.
+/// After each epoch the trainer reports <see cref="EpochMetrics"/> and can be snapshotted to bytes
+/// (<see cref="CreateCheckpoint"/>); <see cref="Resume"/> continues bit-identically to an uninterrupted run.
+/// Synchronous and single-owner: call it from one thread.
+/// </summary>
+public sealed class Trainer
+{
+    public const string CheckpointMagic = "BPSCHKPT";
+    public const int CheckpointVersion = 1;
+
+    /// <summary>Rows evaluated at once when measuring validation loss.</summary>
+    private const int EvaluationRows = 256;
+
+    private readonly Dataset _train;
+    private readonly Dataset? _validation;
+    private readonly Normalizer _normalizer;
+    private readonly Cost _cost;
+    private readonly Regularization _regularization;
+    private readonly int _batchSize;
+    private readonly NetworkWorkspace<float> _workspace;
+    private readonly float[] _gradients;
+    private readonly float[] _batchInputs;
+    private readonly float[] _batchTargets;
+    private readonly int[] _batchLabels;
+    private readonly int[] _order;
+    private readonly double[] _gradientNormSums;
+    private readonly float[] _epochStartParameters;
+    private readonly List<EpochMetrics> _history = [];
+
+    private readonly Optimizer _optimizer;
+    private SeededRandom _shuffleRandom;
+    private float[]? _bestParameters;
+    private double _bestValidationLoss = double.PositiveInfinity;
+    private int _epochsSinceBest;
+    private double _learningRate;
+    private double _plateauBestLoss = double.PositiveInfinity;
+    private int _plateauWait;
+    private bool _interrupted;
+
+    private Trainer(Dataset data, TrainingOptions options)
+    {
+        options.Validate(data.Features, data.Outputs);
+        Options = options;
+        (Dataset train, Dataset? validation) = DatasetSplit.Split(data, options.ValidationSplit, options.Seed);
+        _normalizer = Normalizer.Fit(options.Normalization, train);
+        _train = _normalizer.Apply(train);
+        _validation = validation is null ? null : _normalizer.Apply(validation);
+        _cost = Cost.For(options.Cost);
+        _regularization = new Regularization(options.L2, options.L1, _train.Samples);
+        _batchSize = Math.Min(options.BatchSize, _train.Samples);
+
+        Network = new Network<float>(data.Features, options.Layers);
+        WeightInitializer.Initialize(Network, options.Initialization, new SeededRandom(options.Seed ^ 0x1A17_1A11_5EED_0001UL));
+        _optimizer = Optimizer.Create(options.Optimizer, Network.ParameterCount, options.Momentum);
+        _shuffleRandom = new SeededRandom(options.Seed ^ 0x5A0F_F1E5_5EED_0002UL);
+        _learningRate = options.LearningRate;
+
+        _workspace = Network.CreateWorkspace(Math.Max(_batchSize, EvaluationRows));
+        _gradients = new float[Network.ParameterCount];
+        _batchInputs = new float[_batchSize * data.Features];
+        _batchTargets = new float[_batchSize * data.Outputs];
+        _batchLabels = new int[_batchSize];
+        _order = Enumerable.Range(0, _train.Samples).ToArray();
+        _gradientNormSums = new double[Network.Layers.Count];
+        _epochStartParameters = new float[Network.ParameterCount];
+    }
+
+    public TrainingOptions Options { get; }
+
+    /// <summary>The network being trained (its current weights).</summary>
+    public Network<float> Network { get; }
+
+    /// <summary>Completed epochs.</summary>
+    public int Epoch { get; private set; }
+
+    /// <summary>All epochs are done, or early stopping ended training.</summary>
+    public bool IsFinished { get; private set; }
+
+    /// <summary>Training ended before <see cref="TrainingOptions.Epochs"/> because validation loss stopped improving.</summary>
+    public bool StoppedEarly { get; private set; }
+
+    public IReadOnlyList<EpochMetrics> History => _history;
+
+    public int TrainingSamples => _train.Samples;
+
+    public int ValidationSamples => _validation?.Samples ?? 0;
+
+    /// <summary>Starts training from freshly initialized weights.</summary>
+    /// <exception cref="TrainingOptionsException">The options cannot work with this data.</exception>
+    public static Trainer Start(Dataset data, TrainingOptions options) => new(data, options);
+
+    /// <summary>Continues from a checkpoint made by <see cref="CreateCheckpoint"/> on the same data.</summary>
+    /// <exception cref="DataFormatException">The checkpoint is damaged or belongs to other data.</exception>
+    public static Trainer Resume(ReadOnlySpan<byte> checkpoint, Dataset data)
+    {
+        const string what = "training checkpoint";
+        (byte[] payload, _) = BinaryEnvelope.Unwrap(checkpoint, CheckpointMagic, CheckpointVersion, what);
+        return BinaryEnvelope.ReadPayload(payload, what, reader =>
+        {
+            TrainingOptions options = BinaryFields.ReadOptions(reader);
+            int samples = reader.ReadInt32(), features = reader.ReadInt32(), outputs = reader.ReadInt32();
+            if (samples != data.Samples || features != data.Features || outputs != data.Outputs)
+                throw new InvalidDataException($"it was made on data of {samples}×{features}→{outputs}, not {data.Samples}×{data.Features}→{data.Outputs}.");
+            var trainer = new Trainer(data, options);
+            trainer.ReadState(reader);
+            return trainer;
+        });
+    }
+
+    /// <summary>Runs every remaining epoch, reporting each one.</summary>
+    public IReadOnlyList<EpochMetrics> Train(Action<EpochMetrics>? onEpoch = null, CancellationToken cancellationToken = default)
+    {
+        while (!IsFinished)
+        {
+            EpochMetrics metrics = RunEpoch(cancellationToken);
+            onEpoch?.Invoke(metrics);
+        }
+        return _history;
+    }
+
+    /// <summary>
+    /// One pass over the training data in shuffled mini-batches, then the validation measurement.
+    /// Cancellation is checked before each mini-batch; after it the weights are put back to those of the
+    /// last completed epoch and the trainer accepts no further epochs (resume from a checkpoint instead).
+    /// </summary>
+    /// <exception cref="OperationCanceledException">Cancelled between mini-batches.</exception>
+    /// <exception cref="TrainingDivergedException">The loss became NaN or infinite.</exception>
+    public EpochMetrics RunEpoch(CancellationToken cancellationToken = default)
+    {
+        if (IsFinished) throw new InvalidOperationException("Training has already finished.");
+        if (_interrupted) throw new InvalidOperationException("This trainer was interrupted mid-epoch; resume from a checkpoint.");
+
+        long started = Stopwatch.GetTimestamp();
+        int epoch = Epoch + 1;
+        float learningRate = (float)_learningRate;
+        Network.Parameters.CopyTo(_epochStartParameters, 0);
+        _shuffleRandom.Shuffle(_order.AsSpan());
+        Array.Clear(_gradientNormSums);
+
+        double lossSum = 0;
+        int correct = 0, batches = 0;
+        int features = _train.Features, outputs = _train.Outputs;
+        for (int start = 0; start < _train.Samples; start += _batchSize)
+        {
+            if (cancellationToken.IsCancellationRequested)
+            {
+                Interrupt();
+                cancellationToken.ThrowIfCancellationRequested();
+            }
+
+            int rows = Math.Min(_batchSize, _train.Samples - start);
+            for (int r = 0; r < rows; r++)
+            {
+                int sample = _order[start + r];
+                _train.Input(sample).CopyTo(_batchInputs.AsSpan(r * features, features));
+                _train.Target(sample).CopyTo(_batchTargets.AsSpan(r * outputs, outputs));
+                if (_train.Labels is { } trainLabels) _batchLabels[r] = trainLabels[sample];
+            }
+
+            float batchLoss = Network.Backpropagate(_batchInputs, _batchTargets, rows, _cost, _workspace, _gradients);
+            if (!float.IsFinite(batchLoss))
+            {
+                Interrupt();
+                throw new TrainingDivergedException(epoch, batches + 1, learningRate);
+            }
+            lossSum += batchLoss;
+            if (_train.Labels is not null) correct += CountCorrect(_workspace.Output, _batchLabels.AsSpan(0, rows), outputs);
+
+            Network.AddPenaltyGradient(_regularization, _gradients);
+            foreach (DenseLayer layer in Network.Layers)
+                _gradientNormSums[layer.Index] += TensorPrimitives.Norm<float>(_gradients.AsSpan(layer.WeightOffset, layer.WeightCount));
+
+            _optimizer.Step(Network.Parameters, _gradients, learningRate);
+            batches++;
+        }
+
+        (double? validationLoss, double? validationAccuracy) = _validation is null ? ((double?)null, (double?)null) : Measure(_validation);
+        if (validationLoss is double v && !double.IsFinite(v))
+        {
+            Interrupt();
+            throw new TrainingDivergedException(epoch, batches, learningRate);
+        }
+
+        Epoch = epoch;
+        double trainLoss = lossSum / _train.Samples;
+        var metrics = new EpochMetrics(
+            epoch,
+            trainLoss,
+            _train.Labels is null ? null : (double)correct / _train.Samples,
+            validationLoss,
+            validationAccuracy,
+            learningRate,
+            _gradientNormSums.Select(sum => sum / batches).ToArray(),
+            Stopwatch.GetElapsedTime(started).TotalSeconds);
+        _history.Add(metrics);
+
+        TrackBest(validationLoss);
+        UpdateLearningRate(validationLoss ?? trainLoss);
+        if (Epoch >= Options.Epochs) IsFinished = true;
+        if (IsFinished && StoppedEarly && _bestParameters is not null)
+            _bestParameters.CopyTo(Network.Parameters, 0); // early stopping keeps the best weights
+        return metrics;
+    }
+
+    /// <summary>
+    /// The model to keep: the weights with the lowest validation loss so far when there is validation data,
+    /// otherwise the weights after the last completed epoch.
+    /// </summary>
+    public TrainedModel CreateModel()
+    {
+        Network<float> network = Network.Clone();
+        if (_bestParameters is not null) _bestParameters.CopyTo(network.Parameters, 0);
+        return new TrainedModel(network, _normalizer, _train.Task, _train.ClassNames, Options.Cost, Options);
+    }
+
+    /// <summary>Mean loss and accuracy of the current weights on already-normalized data.</summary>
+    private (double Loss, double? Accuracy) Measure(Dataset data)
+    {
+        double lossSum = 0;
+        int correct = 0;
+        DenseLayer output = Network.Layers[^1];
+        for (int start = 0; start < data.Samples; start += _workspace.MaxRows)
+        {
+            int rows = Math.Min(_workspace.MaxRows, data.Samples - start);
+            Network.Forward(data.Inputs.AsSpan(start * data.Features, rows * data.Features), rows, _workspace);
+            lossSum += _cost.Loss<float>(output.Activation,
+                _workspace.WeightedInputs[output.Index].AsSpan(0, rows * data.Outputs),
+                _workspace.Output,
+                data.Targets.AsSpan(start * data.Outputs, rows * data.Outputs),
+                data.Outputs);
+            if (data.Labels is { } labels) correct += CountCorrect(_workspace.Output, labels.AsSpan(start, rows), data.Outputs);
+        }
+        return (lossSum / data.Samples, data.Labels is null ? null : (double)correct / data.Samples);
+    }
+
+    /// <summary>How many rows' largest output is at their label's index.</summary>
+    private static int CountCorrect(ReadOnlySpan<float> outputs, ReadOnlySpan<int> rowLabels, int width)
+    {
+        int correct = 0;
+        for (int r = 0; r < rowLabels.Length; r++)
+            if (TrainedModel.ArgMax(outputs.Slice(r * width, width)) == rowLabels[r]) correct++;
+        return correct;
+    }
+
+    private void TrackBest(double? validationLoss)
+    {
+        if (validationLoss is not double loss) return;
+        if (loss < _bestValidationLoss)
+        {
+            _bestValidationLoss = loss;
+            _epochsSinceBest = 0;
+            _bestParameters ??= new float[Network.ParameterCount];
+            Network.Parameters.CopyTo(_bestParameters, 0);
+        }
+        else
+        {
+            _epochsSinceBest++;
+            if (Options.EarlyStoppingPatience is int patience && _epochsSinceBest >= patience)
+            {
+                IsFinished = true;
+                StoppedEarly = true;
+            }
+        }
+    }
+
+    private void UpdateLearningRate(double monitoredLoss)
+    {
+        LearningRateSchedule schedule = Options.Schedule;
+        switch (schedule.Kind)
+        {
+            case LearningRateScheduleKind.StepDecay:
+                _learningRate = Options.LearningRate * Math.Pow(schedule.Factor, Epoch / schedule.StepEpochs);
+                break;
+            case LearningRateScheduleKind.ReduceOnPlateau:
+                if (monitoredLoss < _plateauBestLoss)
+                {
+                    _plateauBestLoss = monitoredLoss;
+                    _plateauWait = 0;
+                }
+                else if (++_plateauWait >= schedule.Patience)
+                {
+                    _learningRate = Math.Max(_learningRate * schedule.Factor, schedule.MinLearningRate);
+                    _plateauWait = 0;
+                }
+                break;
+        }
+    }
+
+    private void Interrupt()
+    {
+        _interrupted = true;
+        _epochStartParameters.CopyTo(Network.Parameters, 0);
+    }
+
+    /// <summary>
+    /// Everything needed to continue exactly where this epoch ended: options, weights, optimizer state,
+    /// the shuffling generator, best-so-far weights, schedule state and the metrics history.
+    /// </summary>
+    public byte[] CreateCheckpoint()
+    {
+        if (_interrupted) throw new InvalidOperationException("An interrupted trainer has no consistent state to checkpoint.");
+        using var stream = new MemoryStream();
+        using (var writer = new BinaryWriter(stream, System.Text.Encoding.UTF8, leaveOpen: true))
+        {
+            BinaryFields.WriteOptions(writer, Options);
+            writer.Write(_train.Samples + (_validation?.Samples ?? 0));
+            writer.Write(_train.Features);
+            writer.Write(_train.Outputs);
+            WriteState(writer);
+        }
+        return BinaryEnvelope.Wrap(CheckpointMagic, CheckpointVersion, stream.ToArray());
+    }
+
+    private void WriteState(BinaryWriter writer)
+    {
+        writer.Write(Epoch);
+        writer.Write(IsFinished);
+        writer.Write(StoppedEarly);
+        BinaryFields.WriteFloats(writer, Network.Parameters);
+        _optimizer.WriteState(writer);
+        _shuffleRandom.WriteState(writer);
+        writer.Write(_learningRate);
+        writer.Write(_plateauBestLoss);
+        writer.Write(_plateauWait);
+        writer.Write(_bestValidationLoss);
+        writer.Write(_epochsSinceBest);
+        writer.Write(_bestParameters is not null);
+        if (_bestParameters is not null) BinaryFields.WriteFloats(writer, _bestParameters);
+        writer.Write(_history.Count);
+        foreach (EpochMetrics m in _history)
+        {
+            writer.Write(m.Epoch);
+            writer.Write(m.TrainLoss);
+            writer.Write(m.TrainAccuracy ?? double.NaN);
+            writer.Write(m.ValidationLoss ?? double.NaN);
+            writer.Write(m.ValidationAccuracy ?? double.NaN);
+            writer.Write(m.LearningRate);
+            writer.Write(m.GradientNorms.Length);
+            foreach (double norm in m.GradientNorms) writer.Write(norm);
+            writer.Write(m.Seconds);
+        }
+    }
+
+    private void ReadState(BinaryReader reader)
+    {
+        Epoch = reader.ReadInt32();
+        if (Epoch < 0 || Epoch > Options.Epochs) throw new InvalidDataException($"epoch {Epoch} is outside 0..{Options.Epochs}.");
+        IsFinished = reader.ReadBoolean();
+        StoppedEarly = reader.ReadBoolean();
+        float[] parameters = BinaryFields.ReadFloats(reader, Network.ParameterCount);
+        if (parameters.Length != Network.ParameterCount) throw new InvalidDataException("the weights do not fit the architecture.");
+        parameters.CopyTo(Network.Parameters, 0);
+        _optimizer.ReadState(reader);
+        _shuffleRandom = SeededRandom.ReadState(reader);
+        _learningRate = reader.ReadDouble();
+        _plateauBestLoss = reader.ReadDouble();
+        _plateauWait = reader.ReadInt32();
+        _bestValidationLoss = reader.ReadDouble();
+        _epochsSinceBest = reader.ReadInt32();
+        if (reader.ReadBoolean())
+        {
+            _bestParameters = BinaryFields.ReadFloats(reader, Network.ParameterCount);
+            if (_bestParameters.Length != Network.ParameterCount) throw new InvalidDataException("the best weights do not fit the architecture.");
+        }
+        int count = BinaryFields.ReadCount(reader, Options.Epochs, "epochs of history");
+        for (int i = 0; i < count; i++)
+        {
+            int epoch = reader.ReadInt32();
+            double trainLoss = reader.ReadDouble();
+            double trainAccuracy = reader.ReadDouble(), validationLoss = reader.ReadDouble(), validationAccuracy = reader.ReadDouble();
+            double learningRate = reader.ReadDouble();
+            var norms = new double[BinaryFields.ReadCount(reader, Network<float>.MaxLayers, "gradient norms")];
+            for (int l = 0; l < norms.Length; l++) norms[l] = reader.ReadDouble();
+            double seconds = reader.ReadDouble();
+            _history.Add(new EpochMetrics(epoch, trainLoss, NullIfNaN(trainAccuracy), NullIfNaN(validationLoss), NullIfNaN(validationAccuracy), learningRate, norms, seconds));
+        }
+    }
+
+    private static double? NullIfNaN(double value) => double.IsNaN(value) ? null : value;
+}
