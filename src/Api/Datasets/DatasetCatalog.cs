@@ -1,0 +1,64 @@
+using System.Collections.Concurrent;
+using BackpropService.Api.Persistence;
+using BackpropService.Contracts;
+using BackpropService.Engine.Data;
+using Microsoft.EntityFrameworkCore;
+
+namespace BackpropService.Api.Datasets;
+
+/// <summary>
+/// Finds datasets by id: the built-in synthetic ones (generated, deterministic) and the uploaded ones
+/// (stored in the database).
+/// </summary>
+public sealed class DatasetCatalog(IDbContextFactory<BackpropDbContext> dbFactory)
+{
+    /// <summary>Built-in datasets are generated with this seed, so every job and evaluation sees the same samples.</summary>
+    public const ulong BuiltInSeed = 42;
+
+    private static readonly ConcurrentDictionary<string, Dataset> BuiltIns = new(StringComparer.OrdinalIgnoreCase);
+
+    public static bool IsBuiltIn(string id) => SyntheticDatasets.Names.Contains(id, StringComparer.OrdinalIgnoreCase);
+
+    public static IEnumerable<DatasetInfo> ListBuiltIns() =>
+        SyntheticDatasets.Names.Select(name => Describe(name, BuiltIn(name), builtIn: true, createdAt: null));
+
+    public static Dataset BuiltIn(string id) =>
+        BuiltIns.GetOrAdd(id.ToLowerInvariant(), name => SyntheticDatasets.Create(name, seed: BuiltInSeed));
+
+    public async Task<DatasetInfo?> FindAsync(string id, CancellationToken cancellationToken)
+    {
+        if (IsBuiltIn(id)) return Describe(id.ToLowerInvariant(), BuiltIn(id), builtIn: true, createdAt: null);
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var entity = await db.Datasets.AsNoTracking().FirstOrDefaultAsync(d => d.Id == id, cancellationToken);
+        return entity is null ? null : ToContract(entity);
+    }
+
+    /// <summary>The dataset's samples, or null when there is no such dataset.</summary>
+    public Dataset? Load(string id)
+    {
+        if (IsBuiltIn(id)) return BuiltIn(id);
+        using var db = dbFactory.CreateDbContext();
+        var data = db.DatasetContents.AsNoTracking().Where(c => c.DatasetId == id).Select(c => c.Data).FirstOrDefault();
+        return data is null ? null : DatasetSerializer.FromBytes(data);
+    }
+
+    public async Task<Dataset?> LoadAsync(string id, CancellationToken cancellationToken)
+    {
+        if (IsBuiltIn(id)) return BuiltIn(id);
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var data = await db.DatasetContents.AsNoTracking().Where(c => c.DatasetId == id).Select(c => c.Data)
+            .FirstOrDefaultAsync(cancellationToken);
+        return data is null ? null : DatasetSerializer.FromBytes(data);
+    }
+
+    public static DatasetInfo ToContract(DatasetEntity entity) => new(
+        entity.Id, entity.Name, entity.Task, entity.Samples, entity.Features, entity.Outputs, entity.Classes,
+        BuiltIn: false, new DateTimeOffset(DateTime.SpecifyKind(entity.CreatedAt, DateTimeKind.Utc)));
+
+    public static DatasetInfo Describe(string id, Dataset dataset, bool builtIn, DateTimeOffset? createdAt) => new(
+        id, dataset.Name, ToContract(dataset.Task), dataset.Samples, dataset.Features, dataset.Outputs,
+        dataset.ClassNames?.ToList(), builtIn, createdAt);
+
+    public static LearningTask ToContract(TaskKind task) =>
+        task == TaskKind.Classification ? LearningTask.Classification : LearningTask.Regression;
+}

@@ -1,0 +1,54 @@
+using BackpropService.Api.Options;
+using BackpropService.Contracts.Json;
+using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+
+namespace BackpropService.Api.Extensions;
+
+/// <summary>Cross-cutting set-up: JSON conventions, problem details, limits, health endpoints.</summary>
+public static class ServiceDefaults
+{
+    public static IHostApplicationBuilder AddServiceDefaults(this IHostApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        services.AddOptions<ServiceLimits>().BindConfiguration(ServiceLimits.Section)
+            .ValidateDataAnnotations().ValidateOnStart();
+
+        services.ConfigureHttpJsonOptions(options => ContractJson.Configure(options.SerializerOptions));
+        // Binding failures (malformed JSON, unknown enum values, wrong content type) become exceptions
+        // that BadRequestExceptionHandler turns into problem details naming the field.
+        services.Configure<RouteHandlerOptions>(options => options.ThrowOnBadRequest = true);
+
+        services.AddProblemDetails(options => options.CustomizeProblemDetails = context =>
+            context.ProblemDetails.Extensions.TryAdd("traceId", context.HttpContext.TraceIdentifier));
+        services.AddExceptionHandler<BadRequestExceptionHandler>();
+
+        // Uploads: the limit is enforced per request by the upload reader (413); these are the outer bounds.
+        var limits = builder.Configuration.GetSection(ServiceLimits.Section).Get<ServiceLimits>() ?? new ServiceLimits();
+        services.Configure<KestrelServerOptions>(options => options.Limits.MaxRequestBodySize = limits.MaxUploadBytes + 1024 * 1024);
+        services.Configure<FormOptions>(options =>
+        {
+            options.MultipartBodyLengthLimit = limits.MaxUploadBytes;
+            options.ValueLengthLimit = 1024 * 1024;
+        });
+        return builder;
+    }
+
+    public static WebApplication UseServiceDefaults(this WebApplication app)
+    {
+        app.UseExceptionHandler();
+        app.UseStatusCodePages();
+        return app;
+    }
+
+    /// <summary><c>/health/live</c>: the process answers. <c>/health/ready</c>: the database answers too.</summary>
+    public static WebApplication MapHealthEndpoints(this WebApplication app)
+    {
+        app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false })
+            .WithTags("Health");
+        app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = check => check.Tags.Contains("ready") })
+            .WithTags("Health");
+        return app;
+    }
+}

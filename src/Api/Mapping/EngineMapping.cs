@@ -1,0 +1,104 @@
+using BackpropService.Contracts;
+using BackpropService.Engine;
+using BackpropService.Engine.Activations;
+using BackpropService.Engine.Costs;
+using BackpropService.Engine.Data;
+using BackpropService.Engine.Initialization;
+using BackpropService.Engine.Optimizers;
+using BackpropService.Engine.Training;
+using Activation = BackpropService.Contracts.Activation;
+using Cost = BackpropService.Contracts.Cost;
+using EpochMetrics = BackpropService.Contracts.EpochMetrics;
+using Optimizer = BackpropService.Contracts.Optimizer;
+
+namespace BackpropService.Api.Mapping;
+
+/// <summary>Between wire enums and records (Contracts) and the engine's own types, which never go over the wire.</summary>
+public static class EngineMapping
+{
+    public static ActivationKind ToEngine(this Activation activation) => activation switch
+    {
+        Activation.Identity => ActivationKind.Identity,
+        Activation.Sigmoid => ActivationKind.Sigmoid,
+        Activation.Tanh => ActivationKind.Tanh,
+        Activation.Relu => ActivationKind.Relu,
+        Activation.LeakyRelu => ActivationKind.LeakyRelu,
+        Activation.Softmax => ActivationKind.Softmax,
+        _ => throw new ArgumentOutOfRangeException(nameof(activation), activation, null),
+    };
+
+    public static Activation ToContract(this ActivationKind activation) => activation switch
+    {
+        ActivationKind.Identity => Activation.Identity,
+        ActivationKind.Sigmoid => Activation.Sigmoid,
+        ActivationKind.Tanh => Activation.Tanh,
+        ActivationKind.Relu => Activation.Relu,
+        ActivationKind.LeakyRelu => Activation.LeakyRelu,
+        ActivationKind.Softmax => Activation.Softmax,
+        _ => throw new ArgumentOutOfRangeException(nameof(activation), activation, null),
+    };
+
+    public static CostKind ToEngine(this Cost cost) => cost switch
+    {
+        Cost.Quadratic => CostKind.Quadratic,
+        Cost.CrossEntropy => CostKind.CrossEntropy,
+        _ => throw new ArgumentOutOfRangeException(nameof(cost), cost, null),
+    };
+
+    public static OptimizerKind ToEngine(this Optimizer optimizer) => optimizer switch
+    {
+        Optimizer.Sgd => OptimizerKind.Sgd,
+        Optimizer.Momentum => OptimizerKind.Momentum,
+        Optimizer.Nesterov => OptimizerKind.Nesterov,
+        Optimizer.RmsProp => OptimizerKind.RmsProp,
+        Optimizer.Adam => OptimizerKind.Adam,
+        _ => throw new ArgumentOutOfRangeException(nameof(optimizer), optimizer, null),
+    };
+
+    public static InitializationKind ToEngine(this Initialization init) => init switch
+    {
+        Initialization.Normal => InitializationKind.Normal,
+        Initialization.ScaledNormal => InitializationKind.ScaledNormal,
+        Initialization.Xavier => InitializationKind.Xavier,
+        Initialization.He => InitializationKind.He,
+        _ => throw new ArgumentOutOfRangeException(nameof(init), init, null),
+    };
+
+    public static NormalizationKind ToEngine(this Normalization normalization) => normalization switch
+    {
+        Normalization.None => NormalizationKind.None,
+        Normalization.MinMax => NormalizationKind.MinMax,
+        Normalization.Standard => NormalizationKind.Standard,
+        _ => throw new ArgumentOutOfRangeException(nameof(normalization), normalization, null),
+    };
+
+    public static TaskKind ToEngine(this LearningTask task) =>
+        task == LearningTask.Classification ? TaskKind.Classification : TaskKind.Regression;
+
+    public static LearningTask ToContract(this TaskKind task) =>
+        task == TaskKind.Classification ? LearningTask.Classification : LearningTask.Regression;
+
+    /// <summary>The engine's options for a job; <paramref name="threads"/> comes from the service configuration.</summary>
+    public static TrainingOptions ToEngine(this JobOptions options, int threads) => new()
+    {
+        Layers = options.Layers.Select(l => new LayerSpec(l.Size, l.Activation.ToEngine())).ToList(),
+        Cost = options.Cost.ToEngine(),
+        Optimizer = options.Optimizer.ToEngine(),
+        LearningRate = (float)options.LearningRate,
+        Momentum = (float)options.Momentum,
+        BatchSize = options.BatchSize,
+        Epochs = options.Epochs,
+        L2 = (float)options.L2,
+        L1 = (float)options.L1,
+        Initialization = options.Init.ToEngine(),
+        Seed = options.Seed,
+        ValidationSplit = options.ValidationSplit,
+        EarlyStoppingPatience = options.EarlyStoppingPatience,
+        Normalization = options.Normalize.ToEngine(),
+        Threads = threads,
+    };
+
+    public static EpochMetrics ToContract(this Engine.Training.EpochMetrics metrics, string jobId) => new(
+        jobId, metrics.Epoch, metrics.TrainLoss, metrics.TrainAccuracy, metrics.ValidationLoss,
+        metrics.ValidationAccuracy, metrics.LearningRate, metrics.GradientNorms, metrics.Seconds);
+}

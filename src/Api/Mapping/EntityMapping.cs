@@ -1,0 +1,48 @@
+using System.Text.Json;
+using BackpropService.Api.Persistence;
+using BackpropService.Contracts;
+using BackpropService.Contracts.Json;
+
+namespace BackpropService.Api.Mapping;
+
+/// <summary>From stored rows to wire records.</summary>
+public static class EntityMapping
+{
+    public static DateTimeOffset AsUtc(this DateTime value) => new(DateTime.SpecifyKind(value, DateTimeKind.Utc));
+
+    public static DateTimeOffset? AsUtc(this DateTime? value) => value?.AsUtc();
+
+    public static EpochMetrics ToContract(this EpochMetricsEntity m) => new(
+        m.JobId, m.Epoch, m.TrainLoss, m.TrainAccuracy, m.ValidationLoss, m.ValidationAccuracy, m.LearningRate,
+        m.GradientNorms, m.Seconds);
+
+    public static EpochMetricsEntity ToEntity(this EpochMetrics m) => new()
+    {
+        JobId = m.JobId,
+        Epoch = m.Epoch,
+        TrainLoss = m.TrainLoss,
+        TrainAccuracy = m.TrainAccuracy,
+        ValidationLoss = m.ValidationLoss,
+        ValidationAccuracy = m.ValidationAccuracy,
+        LearningRate = m.LearningRate,
+        GradientNorms = [.. m.GradientNorms],
+        Seconds = m.Seconds,
+    };
+
+    public static Job ToContract(this JobEntity job, EpochMetricsEntity? latest) => new(
+        job.Id, job.Name, job.Status, job.DatasetId, job.Epoch, job.Epochs, job.CreatedAt.AsUtc(),
+        job.StartedAt.AsUtc(), job.FinishedAt.AsUtc(), job.Error, job.ModelId, latest?.ToContract(),
+        ReadOptions(job.Options));
+
+    public static JobOptions ReadOptions(string json) =>
+        JsonSerializer.Deserialize<JobOptions>(json, ContractJson.Options)
+        ?? throw new InvalidOperationException("A stored job has no options.");
+
+    public static string Write<T>(T value) => JsonSerializer.Serialize(value, ContractJson.Options);
+
+    public static ModelInfo ToContract(this ModelEntity model) => new(
+        model.Id, model.Name, model.Version, model.JobId, model.DatasetId, model.Task, model.Inputs, model.Outputs,
+        model.Classes, JsonSerializer.Deserialize<List<LayerShape>>(model.Layers, ContractJson.Options) ?? [],
+        model.Metrics is null ? null : JsonSerializer.Deserialize<EpochMetrics>(model.Metrics, ContractJson.Options),
+        model.CreatedAt.AsUtc());
+}

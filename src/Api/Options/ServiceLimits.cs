@@ -1,0 +1,32 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace BackpropService.Api.Options;
+
+/// <summary>Bounds on what one request may ask for (configuration section <c>Limits</c>).</summary>
+public sealed class ServiceLimits
+{
+    public const string Section = "Limits";
+
+    /// <summary>Largest upload (dataset or model file), in bytes; larger requests get 413.</summary>
+    [Range(1024, long.MaxValue)]
+    public long MaxUploadBytes { get; set; } = 200L * 1024 * 1024;
+
+    /// <summary>Most weights and biases a job's network may have.</summary>
+    [Range(1, long.MaxValue)]
+    public long MaxParameters { get; set; } = 5_000_000;
+
+    [Range(1, 1_000_000)]
+    public int MaxEpochs { get; set; } = 10_000;
+
+    /// <summary>Most hidden plus output layers.</summary>
+    [Range(1, 1000)]
+    public int MaxLayers { get; set; } = 32;
+
+    /// <summary>Most neurons in one layer.</summary>
+    [Range(1, 10_000_000)]
+    public int MaxLayerSize { get; set; } = 100_000;
+
+    /// <summary>Most rows in one predict request.</summary>
+    [Range(1, 10_000_000)]
+    public int MaxPredictRows { get; set; } = 10_000;
+}

@@ -1,0 +1,17 @@
+using BackpropService.Contracts;
+
+namespace BackpropService.Api.Persistence;
+
+/// <summary>An uploaded dataset's description; its samples are in <see cref="DatasetContentEntity"/>.</summary>
+public sealed class DatasetEntity
+{
+    public required string Id { get; set; }
+    public required string Name { get; set; }
+    public LearningTask Task { get; set; }
+    public int Samples { get; set; }
+    public int Features { get; set; }
+    public int Outputs { get; set; }
+    public List<string>? Classes { get; set; }
+    public DateTime CreatedAt { get; set; }
+    public DatasetContentEntity? Content { get; set; }
+}

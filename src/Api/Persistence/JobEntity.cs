@@ -1,0 +1,32 @@
+using BackpropService.Contracts;
+
+namespace BackpropService.Api.Persistence;
+
+/// <summary>A training job. The jobs table is the durable queue: rows in <see cref="JobStatus.Queued"/>
+/// are claimed in <see cref="CreatedAt"/> order.</summary>
+public sealed class JobEntity
+{
+    public required string Id { get; set; }
+    public required string Name { get; set; }
+    public required string DatasetId { get; set; }
+    public JobStatus Status { get; set; }
+
+    /// <summary>The <see cref="JobOptions"/> as JSON.</summary>
+    public required string Options { get; set; }
+
+    /// <summary>Completed epochs (the checkpoint's epoch).</summary>
+    public int Epoch { get; set; }
+
+    public int Epochs { get; set; }
+    public DateTime CreatedAt { get; set; }
+    public DateTime? StartedAt { get; set; }
+    public DateTime? FinishedAt { get; set; }
+    public string? Error { get; set; }
+    public string? ModelId { get; set; }
+
+    /// <summary>Set by cancel; survives a restart so a resumed job still stops.</summary>
+    public bool CancelRequested { get; set; }
+
+    public List<EpochMetricsEntity> Metrics { get; set; } = [];
+    public JobCheckpointEntity? Checkpoint { get; set; }
+}

@@ -1,0 +1,22 @@
+using BackpropService.Api.Extensions;
+using BackpropService.Api.OpenApi;
+using BackpropService.Api.Persistence;
+using BackpropService.Api.Training;
+
+var builder = WebApplication.CreateBuilder(args);
+
+builder.AddServiceDefaults();
+builder.AddPersistence();
+builder.AddTraining();
+builder.AddApiDocumentation();
+
+var app = builder.Build();
+
+app.Services.MigrateDatabase();
+
+app.UseServiceDefaults();
+app.UseApiDocumentation();
+
+app.MapHealthEndpoints();
+
+app.Run();

@@ -1,0 +1,165 @@
+using BackpropService.Api.Datasets;
+using BackpropService.Api.Mapping;
+using BackpropService.Api.Models;
+using BackpropService.Api.Options;
+using BackpropService.Api.Persistence;
+using BackpropService.Contracts;
+using BackpropService.Engine.Data;
+using BackpropService.Engine.Training;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using EpochMetrics = BackpropService.Contracts.EpochMetrics;
+
+namespace BackpropService.Api.Training;
+
+/// <summary>
+/// Trains one claimed job, synchronously, on the caller's (dedicated) thread. After every epoch the
+/// metrics row and the checkpoint are stored in one transaction, then the epoch is published. A job
+/// with a checkpoint resumes from it. Shutdown leaves the job running, so the next start resumes it.
+/// </summary>
+public sealed partial class JobRunner(
+    IDbContextFactory<BackpropDbContext> dbFactory,
+    DatasetCatalog datasets,
+    ITrainingEvents events,
+    JobCancellations cancellations,
+    IOptions<TrainingWorkerOptions> options,
+    ILogger<JobRunner> logger)
+{
+    public void Run(string jobId, CancellationToken stopping)
+    {
+        using var userCancel = new CancellationTokenSource();
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(stopping, userCancel.Token);
+        cancellations.Register(jobId, userCancel);
+        try
+        {
+            Train(jobId, userCancel, linked.Token, stopping);
+        }
+        finally
+        {
+            cancellations.Unregister(jobId);
+        }
+    }
+
+    private void Train(string jobId, CancellationTokenSource userCancel, CancellationToken token, CancellationToken stopping)
+    {
+        JobEntity job;
+        byte[]? checkpoint;
+        using (var db = dbFactory.CreateDbContext())
+        {
+            job = db.Jobs.AsNoTracking().Single(j => j.Id == jobId);
+            checkpoint = db.Checkpoints.AsNoTracking().Where(c => c.JobId == jobId).Select(c => c.Data).FirstOrDefault();
+        }
+        // Registered before this check, so a cancel either sees our source or we see its flag.
+        if (job.CancelRequested) userCancel.Cancel();
+        PublishJob(jobId);
+
+        Trainer? trainer = null;
+        try
+        {
+            var dataset = datasets.Load(job.DatasetId)
+                ?? throw new DataFormatException($"The dataset '{job.DatasetId}' no longer exists; it was deleted after the job was submitted.");
+            if (checkpoint is null)
+            {
+                trainer = Trainer.Start(dataset, EntityMapping.ReadOptions(job.Options).ToEngine(options.Value.Threads));
+            }
+            else
+            {
+                trainer = Trainer.Resume(checkpoint, dataset);
+                LogResumed(logger, jobId, trainer.Epoch);
+            }
+
+            while (!trainer.IsFinished)
+            {
+                var metrics = trainer.RunEpoch(token).ToContract(jobId);
+                SaveEpoch(metrics, trainer.CreateCheckpoint());
+                events.Publish(new EpochCompletedEvent(metrics));
+            }
+            Finish(jobId, job.Name, job.DatasetId, trainer, JobStatus.Succeeded, error: null);
+        }
+        catch (OperationCanceledException) when (userCancel.IsCancellationRequested)
+        {
+            Finish(jobId, job.Name, job.DatasetId, trainer, JobStatus.Cancelled, error: null);
+        }
+        catch (OperationCanceledException) when (stopping.IsCancellationRequested)
+        {
+            LogLeftRunning(logger, jobId);
+        }
+        catch (TrainingDivergedException e)
+        {
+            Finish(jobId, job.Name, job.DatasetId, trainer: null, JobStatus.Failed, e.Message);
+        }
+        catch (Exception e) when (e is DataFormatException or ArgumentException)
+        {
+            Finish(jobId, job.Name, job.DatasetId, trainer: null, JobStatus.Failed, e.Message);
+        }
+        catch (Exception e)
+        {
+            LogFailed(logger, e, jobId);
+            Finish(jobId, job.Name, job.DatasetId, trainer: null, JobStatus.Failed,
+                $"Training stopped because of an internal error ({e.GetType().Name}: {e.Message}).");
+        }
+    }
+
+    private void SaveEpoch(EpochMetrics metrics, byte[] checkpoint)
+    {
+        using var db = dbFactory.CreateDbContext();
+        using var transaction = db.Database.BeginTransaction();
+        db.EpochMetrics.Add(metrics.ToEntity());
+        var stored = db.Checkpoints.Find(metrics.JobId);
+        if (stored is null)
+        {
+            db.Checkpoints.Add(new JobCheckpointEntity { JobId = metrics.JobId, Epoch = metrics.Epoch, Data = checkpoint });
+        }
+        else
+        {
+            stored.Epoch = metrics.Epoch;
+            stored.Data = checkpoint;
+        }
+        var job = db.Jobs.Single(j => j.Id == metrics.JobId);
+        job.Epoch = metrics.Epoch;
+        db.SaveChanges();
+        transaction.Commit();
+    }
+
+    /// <summary>Stores the outcome; a succeeded or cancelled job also stores its model (best weights so far).</summary>
+    private void Finish(string jobId, string name, string datasetId, Trainer? trainer, JobStatus status, string? error)
+    {
+        using (var db = dbFactory.CreateDbContext())
+        {
+            var job = db.Jobs.Single(j => j.Id == jobId);
+            if (job.Status != JobStatus.Running) return;
+            job.Status = status;
+            job.Error = error;
+            job.FinishedAt = DateTime.UtcNow;
+            if (trainer is not null && status != JobStatus.Failed)
+            {
+                var metrics = db.EpochMetrics.AsNoTracking().Where(m => m.JobId == jobId).ToList();
+                // The trainer keeps the weights of the lowest validation loss (or the last epoch's without validation).
+                var best = metrics.Where(m => m.ValidationLoss is not null).OrderBy(m => m.ValidationLoss).FirstOrDefault()
+                    ?? metrics.OrderByDescending(m => m.Epoch).FirstOrDefault();
+                ModelStore.SaveWith(db, trainer.CreateModel(), name, jobId, datasetId, best?.ToContract(),
+                    model => job.ModelId = model.Id);
+            }
+            else
+            {
+                db.SaveChanges();
+            }
+        }
+        PublishJob(jobId);
+    }
+
+    private void PublishJob(string jobId)
+    {
+        using var db = dbFactory.CreateDbContext();
+        if (db.GetJob(jobId) is { } job) events.Publish(new JobUpdatedEvent(job));
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Job {JobId} resumes from its checkpoint after epoch {Epoch}.")]
+    private static partial void LogResumed(ILogger logger, string jobId, int epoch);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Job {JobId} stopped by shutdown; it resumes from its last checkpoint on the next start.")]
+    private static partial void LogLeftRunning(ILogger logger, string jobId);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Job {JobId} failed with an unexpected error.")]
+    private static partial void LogFailed(ILogger logger, Exception exception, string jobId);
+}

@@ -1,0 +1,15 @@
+namespace BackpropService.Contracts;
+
+/// <summary>A stored or built-in dataset, without its samples.</summary>
+/// <param name="Classes">Class names in index order; null for regression.</param>
+/// <param name="BuiltIn">True for the synthetic datasets that ship with the service.</param>
+public sealed record DatasetInfo(
+    string Id,
+    string Name,
+    LearningTask Task,
+    int Samples,
+    int Features,
+    int Outputs,
+    IReadOnlyList<string>? Classes,
+    bool BuiltIn,
+    DateTimeOffset? CreatedAt);

@@ -1,0 +1,21 @@
+namespace BackpropService.Contracts;
+
+/// <summary>A training job as the API reports it.</summary>
+/// <param name="Epoch">Completed epochs.</param>
+/// <param name="Error">Why the job failed, in words a person can act on; null otherwise.</param>
+/// <param name="ModelId">The trained model (also set for a cancelled job that kept its best-so-far model).</param>
+/// <param name="Latest">The last completed epoch's metrics.</param>
+public sealed record Job(
+    string Id,
+    string Name,
+    JobStatus Status,
+    string DatasetId,
+    int Epoch,
+    int Epochs,
+    DateTimeOffset CreatedAt,
+    DateTimeOffset? StartedAt,
+    DateTimeOffset? FinishedAt,
+    string? Error,
+    string? ModelId,
+    EpochMetrics? Latest,
+    JobOptions Options);

@@ -1,0 +1,8 @@
+namespace BackpropService.Contracts;
+
+/// <summary>What a dataset's targets (and so a model's outputs) mean.</summary>
+public enum LearningTask
+{
+    Classification,
+    Regression,
+}

@@ -1,0 +1,18 @@
+namespace BackpropService.Contracts;
+
+/// <summary>A trained (or imported) model. Models are versioned per name.</summary>
+/// <param name="JobId">The job that trained it; null for an imported model.</param>
+/// <param name="Metrics">The metrics of the model's epoch when it was stored; null for an imported model.</param>
+public sealed record ModelInfo(
+    string Id,
+    string Name,
+    int Version,
+    string? JobId,
+    string? DatasetId,
+    LearningTask Task,
+    int Inputs,
+    int Outputs,
+    IReadOnlyList<string>? Classes,
+    IReadOnlyList<LayerShape> Layers,
+    EpochMetrics? Metrics,
+    DateTimeOffset CreatedAt);
