@@ -1,0 +1,22 @@
+namespace BackpropService.Engine.Data;
+
+/// <summary>How <see cref="CsvReader"/> turns a CSV file into a dataset.</summary>
+public sealed record CsvReadOptions
+{
+    /// <summary>The dataset's name.</summary>
+    public string Name { get; init; } = "csv";
+
+    /// <summary>
+    /// The column holding the targets: a header name, or a 0-based column index written as a string
+    /// ("3"). A header name wins when a header happens to contain a column named like a number.
+    /// Null or empty means the last column.
+    /// </summary>
+    public string? LabelColumn { get; init; }
+
+    /// <summary>
+    /// Classification or regression; null infers it from the labels: any non-numeric label means
+    /// classification, integer labels with at most <see cref="CsvReader.MaxInferredClasses"/> distinct
+    /// values mean classification, anything else regression.
+    /// </summary>
+    public TaskKind? Task { get; init; }
+}
