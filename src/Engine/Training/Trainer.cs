@@ -73,7 +73,7 @@ public sealed class Trainer
         _batchInputs = new float[_batchSize * data.Features];
         _batchTargets = new float[_batchSize * data.Outputs];
         _batchLabels = new int[_batchSize];
-        _order = Enumerable.Range(0, _train.Samples).ToArray();
+        _order = new int[_train.Samples];
         _gradientNormSums = new double[Network.Layers.Count];
         _epochStartParameters = new float[Network.ParameterCount];
     }
@@ -147,6 +147,9 @@ public sealed class Trainer
         int epoch = Epoch + 1;
         float learningRate = (float)_learningRate;
         Network.Parameters.CopyTo(_epochStartParameters, 0);
+        // Shuffle from the identity each epoch, so the order depends only on the generator's state,
+        // which checkpoints save: a resumed run sees the same mini-batches.
+        for (int i = 0; i < _order.Length; i++) _order[i] = i;
         _shuffleRandom.Shuffle(_order.AsSpan());
         Array.Clear(_gradientNormSums);
 

@@ -1,0 +1,121 @@
+using BackpropService.Engine.Activations;
+using BackpropService.Engine.Costs;
+using BackpropService.Engine.Data;
+using BackpropService.Engine.Initialization;
+using BackpropService.Engine.Optimizers;
+using BackpropService.Engine.Training;
+
+namespace BackpropService.Engine.Tests;
+
+/// <summary>Same seed, same weights, bit for bit; and a run resumed from a checkpoint ends where an uninterrupted one does.</summary>
+public class DeterminismTests
+{
+    private static TrainingOptions Options(OptimizerKind optimizer, int threads = 1) => new()
+    {
+        Layers = [new LayerSpec(64, ActivationKind.Relu), new LayerSpec(32, ActivationKind.Tanh), new LayerSpec(3, ActivationKind.Softmax)],
+        Cost = CostKind.CrossEntropy,
+        Optimizer = optimizer,
+        LearningRate = optimizer is OptimizerKind.Adam or OptimizerKind.RmsProp ? 0.01f : 0.1f,
+        BatchSize = 20,
+        Epochs = 6,
+        L2 = 0.5f,
+        Initialization = InitializationKind.He,
+        ValidationSplit = 0.2,
+        Normalization = NormalizationKind.Standard,
+        Schedule = new LearningRateSchedule { Kind = LearningRateScheduleKind.ReduceOnPlateau, Patience = 1, Factor = 0.5 },
+        Seed = 11,
+        Threads = threads,
+    };
+
+    private static Dataset Blobs => SyntheticDatasets.Create("blobs", 300, seed: 8);
+
+    [Theory]
+    [InlineData(OptimizerKind.Sgd)]
+    [InlineData(OptimizerKind.Momentum)]
+    [InlineData(OptimizerKind.Nesterov)]
+    [InlineData(OptimizerKind.RmsProp)]
+    [InlineData(OptimizerKind.Adam)]
+    public void Two_runs_with_one_seed_give_identical_weights(OptimizerKind optimizer)
+    {
+        Trainer first = Trainer.Start(Blobs, Options(optimizer));
+        first.Train();
+        Trainer second = Trainer.Start(Blobs, Options(optimizer));
+        second.Train();
+
+        Assert.Equal(first.Network.Parameters, second.Network.Parameters);
+        Assert.Equal(first.CreateModel().ToBytes(), second.CreateModel().ToBytes());
+    }
+
+    [Fact]
+    public void A_different_seed_gives_different_weights()
+    {
+        Trainer first = Trainer.Start(Blobs, Options(OptimizerKind.Sgd));
+        first.Train();
+        Trainer second = Trainer.Start(Blobs, Options(OptimizerKind.Sgd) with { Seed = 12 });
+        second.Train();
+        Assert.NotEqual(first.Network.Parameters, second.Network.Parameters);
+    }
+
+    [Fact]
+    public void Several_threads_give_the_same_weights_as_one()
+    {
+        Dataset mnist = Mnist.Train.Subset(Enumerable.Range(0, 1000).ToArray());
+        TrainingOptions options = new()
+        {
+            Layers = [new LayerSpec(256, ActivationKind.Relu), new LayerSpec(10, ActivationKind.Softmax)],
+            Cost = CostKind.CrossEntropy,
+            Optimizer = OptimizerKind.Momentum,
+            LearningRate = 0.05f,
+            BatchSize = 128,
+            Epochs = 2,
+            Initialization = InitializationKind.He,
+            Seed = 4,
+        };
+        Trainer single = Trainer.Start(mnist, options with { Threads = 1 });
+        single.Train();
+        Trainer parallel = Trainer.Start(mnist, options with { Threads = 2 });
+        parallel.Train();
+        Assert.Equal(single.Network.Parameters, parallel.Network.Parameters);
+    }
+
+    [Theory]
+    [InlineData(OptimizerKind.Sgd, 1)]
+    [InlineData(OptimizerKind.Momentum, 3)]
+    [InlineData(OptimizerKind.Adam, 2)]
+    [InlineData(OptimizerKind.RmsProp, 5)]
+    public void Resuming_from_a_checkpoint_ends_bit_identical_to_an_uninterrupted_run(OptimizerKind optimizer, int checkpointEpoch)
+    {
+        Trainer uninterrupted = Trainer.Start(Blobs, Options(optimizer));
+        uninterrupted.Train();
+
+        Trainer interrupted = Trainer.Start(Blobs, Options(optimizer));
+        while (interrupted.Epoch < checkpointEpoch) interrupted.RunEpoch();
+        byte[] checkpoint = interrupted.CreateCheckpoint();
+
+        Trainer resumed = Trainer.Resume(checkpoint, Blobs);
+        Assert.Equal(checkpointEpoch, resumed.Epoch);
+        Assert.Equal(checkpointEpoch, resumed.History.Count);
+        resumed.Train();
+
+        Assert.Equal(uninterrupted.Network.Parameters, resumed.Network.Parameters);
+        Assert.Equal(uninterrupted.CreateModel().ToBytes(), resumed.CreateModel().ToBytes());
+        Assert.Equal(
+            uninterrupted.History.Select(m => (m.TrainLoss, m.ValidationLoss, m.LearningRate)),
+            resumed.History.Select(m => (m.TrainLoss, m.ValidationLoss, m.LearningRate)));
+    }
+
+    [Fact]
+    public void A_checkpoint_is_refused_for_other_data_or_when_damaged()
+    {
+        Trainer trainer = Trainer.Start(Blobs, Options(OptimizerKind.Adam));
+        trainer.RunEpoch();
+        byte[] checkpoint = trainer.CreateCheckpoint();
+
+        var otherData = Assert.Throws<DataFormatException>(() => Trainer.Resume(checkpoint, SyntheticDatasets.Create("blobs", 200, seed: 8)));
+        Assert.Contains("300", otherData.Message);
+
+        checkpoint[checkpoint.Length / 2] ^= 0x40;
+        var damaged = Assert.Throws<DataFormatException>(() => Trainer.Resume(checkpoint, Blobs));
+        Assert.Contains("corrupt", damaged.Message);
+    }
+}

@@ -1,0 +1,94 @@
+using BackpropService.Engine.Activations;
+using BackpropService.Engine.Costs;
+using BackpropService.Engine.Data;
+using BackpropService.Engine.Training;
+
+namespace BackpropService.Engine.Tests;
+
+/// <summary>The portable model file: exact round trip, and anything that is not an intact model file is refused.</summary>
+public class ModelFileTests
+{
+    private static TrainedModel TrainSmallModel()
+    {
+        Dataset moons = SyntheticDatasets.Create("moons", 200, seed: 3);
+        Trainer trainer = Trainer.Start(moons, new TrainingOptions
+        {
+            Layers = [new LayerSpec(8, ActivationKind.Tanh), new LayerSpec(2, ActivationKind.Softmax)],
+            Cost = CostKind.CrossEntropy,
+            LearningRate = 0.5f,
+            Epochs = 3,
+            Normalization = NormalizationKind.Standard,
+        });
+        trainer.Train();
+        return trainer.CreateModel();
+    }
+
+    [Fact]
+    public void Round_trip_is_exact()
+    {
+        TrainedModel model = TrainSmallModel();
+        byte[] file = model.ToBytes();
+        TrainedModel loaded = TrainedModel.FromBytes(file);
+
+        Assert.Equal(model.Network.Parameters, loaded.Network.Parameters);
+        Assert.Equal(model.Layers, loaded.Layers);
+        Assert.Equal(model.ClassNames, loaded.ClassNames);
+        Assert.Equal(model.Task, loaded.Task);
+        Assert.Equal(model.Cost, loaded.Cost);
+        Assert.Equal(model.Normalizer.Offset, loaded.Normalizer.Offset);
+        Assert.Equal(model.Normalizer.Scale, loaded.Normalizer.Scale);
+        Assert.Equal(model.Options!.Layers, loaded.Options!.Layers);
+        Assert.Equal(model.Options with { Layers = [] }, loaded.Options with { Layers = [] });
+        Assert.Equal(file, loaded.ToBytes());
+
+        float[] input = [0.3f, -0.2f];
+        float[] expected = new float[2], actual = new float[2];
+        model.Predict(input, expected);
+        loaded.Predict(input, actual);
+        Assert.Equal(expected, actual);
+    }
+
+    [Fact]
+    public void A_flipped_byte_is_refused_as_corrupt()
+    {
+        byte[] file = TrainSmallModel().ToBytes();
+        file[file.Length / 2] ^= 0x01;
+        var error = Assert.Throws<DataFormatException>(() => TrainedModel.FromBytes(file));
+        Assert.Contains("corrupt", error.Message);
+    }
+
+    [Fact]
+    public void A_truncated_file_is_refused_as_truncated()
+    {
+        byte[] file = TrainSmallModel().ToBytes();
+        var error = Assert.Throws<DataFormatException>(() => TrainedModel.FromBytes(file.AsSpan(0, file.Length - 10)));
+        Assert.Contains("truncated", error.Message);
+    }
+
+    [Theory]
+    [InlineData("")]
+    [InlineData("{\"$type\":\"System.Diagnostics.Process\"}")]
+    [InlineData("PK\u0003\u0004 a zip file")]
+    public void A_foreign_file_is_refused(string content)
+    {
+        var error = Assert.Throws<DataFormatException>(() => TrainedModel.FromBytes(System.Text.Encoding.UTF8.GetBytes(content)));
+        Assert.Contains("not a BackpropService model file", error.Message);
+    }
+
+    [Fact]
+    public void A_newer_format_version_is_refused_with_the_versions_we_read()
+    {
+        byte[] file = TrainSmallModel().ToBytes();
+        file[8] = 99;
+        var error = Assert.Throws<DataFormatException>(() => TrainedModel.FromBytes(file));
+        Assert.Contains("version 99", error.Message);
+    }
+
+    [Fact]
+    public void A_well_formed_envelope_with_nonsense_inside_is_refused()
+    {
+        byte[] nonsense = Serialization.BinaryEnvelope.Wrap(TrainedModel.FileMagic, TrainedModel.FileVersion, [0, 0, 0, 0, 255, 255, 255, 127]);
+        var error = Assert.Throws<DataFormatException>(() => TrainedModel.FromBytes(nonsense));
+        Assert.Contains("damaged", error.Message);
+    }
+}
