@@ -1,3 +1,4 @@
+using BackpropService.Api.Apis;
 using BackpropService.Api.Extensions;
 using BackpropService.Api.OpenApi;
 using BackpropService.Api.Persistence;
@@ -18,5 +19,10 @@ app.UseServiceDefaults();
 app.UseApiDocumentation();
 
 app.MapHealthEndpoints();
+app.MapDatasetsApi();
+app.MapJobsApi();
+app.MapModelsApi();
+app.MapPredictApi();
+app.MapExplainApi();
 
 app.Run();

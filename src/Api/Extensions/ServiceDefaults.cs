@@ -21,7 +21,16 @@ public static class ServiceDefaults
         services.Configure<RouteHandlerOptions>(options => options.ThrowOnBadRequest = true);
 
         services.AddProblemDetails(options => options.CustomizeProblemDetails = context =>
-            context.ProblemDetails.Extensions.TryAdd("traceId", context.HttpContext.TraceIdentifier));
+        {
+            context.ProblemDetails.Extensions.TryAdd("traceId", context.HttpContext.TraceIdentifier);
+            // The framework answers a wrong content type by itself; say what to send instead.
+            if (context.ProblemDetails.Status == StatusCodes.Status415UnsupportedMediaType && context.ProblemDetails.Detail is null)
+            {
+                context.ProblemDetails.Detail = "body: send the request body as application/json.";
+                context.ProblemDetails.Extensions.TryAdd("errors",
+                    new Dictionary<string, string[]> { ["body"] = ["Send the request body as application/json."] });
+            }
+        });
         services.AddExceptionHandler<BadRequestExceptionHandler>();
 
         // Uploads: the limit is enforced per request by the upload reader (413); these are the outer bounds.

@@ -1,0 +1,167 @@
+using BackpropService.Api.Datasets;
+using BackpropService.Api.Mapping;
+using BackpropService.Api.OpenApi;
+using BackpropService.Api.Options;
+using BackpropService.Api.Persistence;
+using BackpropService.Contracts;
+using BackpropService.Engine.Data;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+
+namespace BackpropService.Api.Apis;
+
+/// <summary><c>/api/datasets</c>: upload (CSV or IDX), list, get, delete; the built-in synthetic sets are listed too.</summary>
+public static class DatasetsApi
+{
+    public const int MaxNameLength = 200;
+
+    public static IEndpointRouteBuilder MapDatasetsApi(this IEndpointRouteBuilder app)
+    {
+        var api = app.MapGroup("/api/datasets").WithTags("Datasets");
+        api.MapGet("/", ListDatasets).WithSummary("Lists the built-in and uploaded datasets.");
+        api.MapGet("/{id}", GetDataset).WithSummary("Gets one dataset's description.");
+        api.MapPost("/", UploadDataset)
+            .WithSummary("Uploads a dataset: a CSV as 'file', or MNIST-style IDX files as 'images' and 'labels' (raw or gzip).")
+            .DisableAntiforgery()
+            .Produces<DatasetInfo>(StatusCodes.Status201Created)
+            .ProducesValidationProblem()
+            .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
+            .ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
+            .WithMultipartForm(
+                new FormField("file", "CSV file (.csv or .csv.gz). Either this, or images + labels.", IsFile: true),
+                new FormField("images", "IDX images file (e.g. train-images-idx3-ubyte.gz).", IsFile: true),
+                new FormField("labels", "IDX labels file (e.g. train-labels-idx1-ubyte.gz).", IsFile: true),
+                new FormField("name", "Dataset name (default: the file name).", IsFile: false),
+                new FormField("labelColumn", "CSV only: header name or 0-based index of the target column (default: the last).", IsFile: false),
+                new FormField("task", "CSV only: classification or regression (default: inferred).", IsFile: false));
+        api.MapDelete("/{id}", DeleteDataset).WithSummary("Deletes an uploaded dataset that no queued or running job needs.");
+        return app;
+    }
+
+    public static async Task<Ok<List<DatasetInfo>>> ListDatasets(IDbContextFactory<BackpropDbContext> dbFactory, CancellationToken cancellationToken)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var stored = await db.Datasets.AsNoTracking().OrderBy(d => d.CreatedAt).ToListAsync(cancellationToken);
+        return TypedResults.Ok(DatasetCatalog.ListBuiltIns().Concat(stored.Select(DatasetCatalog.ToContract)).ToList());
+    }
+
+    public static async Task<Results<Ok<DatasetInfo>, ProblemHttpResult>> GetDataset(
+        string id, DatasetCatalog catalog, CancellationToken cancellationToken) =>
+        await catalog.FindAsync(id, cancellationToken) is { } dataset
+            ? TypedResults.Ok(dataset)
+            : ApiProblems.NotFound("Dataset", id);
+
+    public static async Task<IResult> UploadDataset(
+        HttpRequest request, IOptions<ServiceLimits> limits, IDbContextFactory<BackpropDbContext> dbFactory,
+        CancellationToken cancellationToken)
+    {
+        var (form, problem) = await UploadReader.ReadFormAsync(request, limits.Value, cancellationToken);
+        if (form is null) return problem!;
+
+        var errors = new Validation.ValidationErrors();
+        var file = form.Files.GetFile("file");
+        var images = form.Files.GetFile("images");
+        var labels = form.Files.GetFile("labels");
+        string? name = form["name"].FirstOrDefault();
+        if (name is { Length: > MaxNameLength }) errors.Add("name", $"The name may have at most {MaxNameLength} characters.");
+
+        TaskKind? task = null;
+        if (form["task"].FirstOrDefault() is { Length: > 0 } taskText)
+        {
+            if (string.Equals(taskText, "classification", StringComparison.OrdinalIgnoreCase)) task = TaskKind.Classification;
+            else if (string.Equals(taskText, "regression", StringComparison.OrdinalIgnoreCase)) task = TaskKind.Regression;
+            else errors.Add("task", $"'{taskText}' is not accepted here; use one of: classification, regression.");
+        }
+
+        if (file is null && images is null && labels is null)
+            errors.Add("file", "Upload a CSV file as 'file', or IDX files as 'images' and 'labels'.");
+        else if (file is not null && (images is not null || labels is not null))
+            errors.Add("file", "Upload either a CSV 'file' or IDX 'images' and 'labels', not both.");
+        else if (file is null && images is null)
+            errors.Add("images", "The IDX images file is missing (the labels file came alone).");
+        else if (file is null && labels is null)
+            errors.Add("labels", "The IDX labels file is missing (the images file came alone).");
+        else if (file is not null && !IsCsvName(file.FileName))
+            errors.Add("file", $"'{file.FileName}' is not a CSV file: send a .csv or .csv.gz file.");
+        if (errors.Any) return TypedResults.ValidationProblem(errors.ToDictionary());
+
+        Dataset dataset;
+        string defaultName = StripExtensions((file ?? images)!.FileName);
+        string datasetName = string.IsNullOrWhiteSpace(name) ? defaultName : name.Trim();
+        string field = "file";
+        try
+        {
+            if (file is not null)
+            {
+                await using var stream = file.OpenReadStream();
+                dataset = CsvReader.Read(stream, new CsvReadOptions
+                {
+                    Name = datasetName,
+                    LabelColumn = form["labelColumn"].FirstOrDefault(),
+                    Task = task,
+                });
+            }
+            else
+            {
+                field = "images";
+                IdxImages pixels;
+                await using (var stream = images!.OpenReadStream()) pixels = IdxReader.ReadImages(stream);
+                field = "labels";
+                byte[] classes;
+                await using (var stream = labels!.OpenReadStream()) classes = IdxReader.ReadLabels(stream);
+                dataset = IdxReader.ToDataset(datasetName, pixels, classes);
+            }
+        }
+        catch (DataFormatException e)
+        {
+            return TypedResults.ValidationProblem(Validation.ValidationErrors.One(field, e.Message));
+        }
+        catch (ArgumentException e)
+        {
+            return TypedResults.ValidationProblem(Validation.ValidationErrors.One(e.ParamName is "labelColumn" or "task" ? e.ParamName : field, e.Message));
+        }
+
+        var entity = new DatasetEntity
+        {
+            Id = Guid.NewGuid().ToString("N"),
+            Name = datasetName,
+            Task = dataset.Task.ToContract(),
+            Samples = dataset.Samples,
+            Features = dataset.Features,
+            Outputs = dataset.Outputs,
+            Classes = dataset.ClassNames?.ToList(),
+            CreatedAt = DateTime.UtcNow,
+        };
+        await using (var db = await dbFactory.CreateDbContextAsync(cancellationToken))
+        {
+            db.Datasets.Add(entity);
+            db.DatasetContents.Add(new DatasetContentEntity { DatasetId = entity.Id, Data = DatasetSerializer.ToBytes(dataset) });
+            await db.SaveChangesAsync(cancellationToken);
+        }
+        return TypedResults.Created($"/api/datasets/{entity.Id}", DatasetCatalog.ToContract(entity));
+    }
+
+    public static async Task<Results<NoContent, ProblemHttpResult>> DeleteDataset(
+        string id, IDbContextFactory<BackpropDbContext> dbFactory, CancellationToken cancellationToken)
+    {
+        if (DatasetCatalog.IsBuiltIn(id)) return ApiProblems.Conflict($"'{id}' is a built-in dataset; it cannot be deleted.");
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        if (!await db.Datasets.AnyAsync(d => d.Id == id, cancellationToken)) return ApiProblems.NotFound("Dataset", id);
+        if (await db.Jobs.AnyAsync(j => j.DatasetId == id && (j.Status == JobStatus.Queued || j.Status == JobStatus.Running), cancellationToken))
+            return ApiProblems.Conflict("A queued or running job trains on this dataset; cancel it first.");
+        await db.Datasets.Where(d => d.Id == id).ExecuteDeleteAsync(cancellationToken);
+        return TypedResults.NoContent();
+    }
+
+    private static bool IsCsvName(string fileName) =>
+        fileName.EndsWith(".csv", StringComparison.OrdinalIgnoreCase) || fileName.EndsWith(".csv.gz", StringComparison.OrdinalIgnoreCase);
+
+    private static string StripExtensions(string fileName)
+    {
+        var name = Path.GetFileName(fileName);
+        foreach (var extension in new[] { ".gz", ".csv", ".idx3-ubyte", ".idx1-ubyte", "-idx3-ubyte", "-idx1-ubyte" })
+            if (name.EndsWith(extension, StringComparison.OrdinalIgnoreCase)) name = name[..^extension.Length];
+        return name.Length == 0 ? "dataset" : name;
+    }
+}

@@ -1,0 +1,67 @@
+using BackpropService.Api.OpenApi;
+using BackpropService.Contracts;
+
+namespace BackpropService.Api.Apis;
+
+/// <summary>Job bodies that work as they are, offered in Swagger UI.</summary>
+public static class JobExamples
+{
+    public static RequestExample Xor { get; } = new("xor", "XOR: a tiny network learns a non-linear function in seconds", new SubmitJobRequest
+    {
+        Name = "xor",
+        DatasetId = "xor",
+        Layers = [new LayerDefinition(8, Activation.Tanh), new LayerDefinition(2, Activation.Softmax)],
+        Cost = Cost.CrossEntropy,
+        Optimizer = Optimizer.Adam,
+        LearningRate = 0.05,
+        BatchSize = 16,
+        Epochs = 100,
+        Seed = 42,
+        ValidationSplit = 0.1,
+    });
+
+    public static RequestExample Spirals { get; } = new("spirals", "Two interleaved spirals: needs a deeper network", new SubmitJobRequest
+    {
+        Name = "spirals",
+        DatasetId = "spirals",
+        Layers = [new LayerDefinition(32, Activation.Tanh), new LayerDefinition(32, Activation.Tanh), new LayerDefinition(2, Activation.Softmax)],
+        Cost = Cost.CrossEntropy,
+        Optimizer = Optimizer.Adam,
+        LearningRate = 0.01,
+        BatchSize = 16,
+        Epochs = 300,
+        Init = Initialization.Xavier,
+        Seed = 42,
+        ValidationSplit = 0.1,
+        EarlyStoppingPatience = 50,
+    });
+
+    public static RequestExample Mnist { get; } = new("mnist", "MNIST digits (upload the IDX files first and put the dataset's id here): Nielsen's classic 784-30-10 network", new SubmitJobRequest
+    {
+        Name = "digits",
+        DatasetId = "<id from POST /api/datasets>",
+        Layers = [new LayerDefinition(30, Activation.Sigmoid), new LayerDefinition(10, Activation.Sigmoid)],
+        Cost = Cost.Quadratic,
+        Optimizer = Optimizer.Sgd,
+        LearningRate = 3.0,
+        BatchSize = 10,
+        Epochs = 30,
+        Init = Initialization.Normal,
+        Seed = 42,
+        ValidationSplit = 0.1,
+    });
+
+    public static RequestExample Sine { get; } = new("sine", "Regression: fit y = sin(x)", new SubmitJobRequest
+    {
+        Name = "sine",
+        DatasetId = "sine",
+        Layers = [new LayerDefinition(16, Activation.Tanh), new LayerDefinition(1, Activation.Identity)],
+        Cost = Cost.Quadratic,
+        Optimizer = Optimizer.Adam,
+        LearningRate = 0.01,
+        BatchSize = 16,
+        Epochs = 200,
+        Seed = 42,
+        ValidationSplit = 0.1,
+    });
+}

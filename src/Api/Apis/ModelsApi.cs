@@ -1,0 +1,157 @@
+using BackpropService.Api.Datasets;
+using BackpropService.Api.Mapping;
+using BackpropService.Api.OpenApi;
+using BackpropService.Api.Options;
+using BackpropService.Api.Persistence;
+using BackpropService.Api.Validation;
+using BackpropService.Contracts;
+using BackpropService.Engine;
+using BackpropService.Engine.Data;
+using BackpropService.Engine.Evaluation;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using ClassMetrics = BackpropService.Contracts.ClassMetrics;
+using EvaluationReport = BackpropService.Contracts.EvaluationReport;
+
+namespace BackpropService.Api.Apis;
+
+/// <summary><c>/api/models</c>: list, get, predict, evaluate, download and import models.</summary>
+public static class ModelsApi
+{
+    public static IEndpointRouteBuilder MapModelsApi(this IEndpointRouteBuilder app)
+    {
+        var api = app.MapGroup("/api/models").WithTags("Models");
+        api.MapGet("/", ListModels).WithSummary("Lists models, newest first.");
+        api.MapGet("/{id}", GetModel).WithSummary("Gets one model (by id, or by name for its latest version).");
+        api.MapPost("/{id}/predict", PredictApi.PredictWithModel)
+            .WithSummary("Runs the model on a batch of inputs (the body's 'model' is not needed here).")
+            .WithJsonExamples(PredictApi.XorExample);
+        api.MapPost("/{id}/evaluate", EvaluateModel)
+            .WithSummary("Measures the model on a dataset: loss and accuracy, confusion matrix and per-class metrics, or mse/mae/r2.")
+            .WithJsonExamples(new RequestExample("xor", "Evaluate on the built-in xor set", new EvaluateRequest("xor")));
+        api.MapGet("/{id}/download", DownloadModel).WithSummary("Downloads the portable model file.");
+        api.MapPost("/", ImportModel)
+            .WithSummary("Imports a model file made by this service (as the raw body, or a multipart 'file'); ?name= names it.")
+            .DisableAntiforgery()
+            .WithMultipartForm(
+                new FormField("file", "A model file from GET /api/models/{id}/download.", IsFile: true, Required: true),
+                new FormField("name", "The model's name (default: imported).", IsFile: false));
+        api.MapDelete("/{id}", DeleteModel).WithSummary("Deletes one model version.");
+        return app;
+    }
+
+    public static async Task<Ok<List<ModelInfo>>> ListModels(IDbContextFactory<BackpropDbContext> dbFactory, CancellationToken cancellationToken)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var models = await db.Models.AsNoTracking().OrderByDescending(m => m.CreatedAt).ToListAsync(cancellationToken);
+        return TypedResults.Ok(models.Select(m => m.ToContract()).ToList());
+    }
+
+    public static async Task<Results<Ok<ModelInfo>, ProblemHttpResult>> GetModel(
+        string id, IDbContextFactory<BackpropDbContext> dbFactory, CancellationToken cancellationToken)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        return await Models.ModelStore.ResolveAsync(db, id, cancellationToken) is { } model
+            ? TypedResults.Ok(model.ToContract())
+            : ApiProblems.NotFound("Model", id);
+    }
+
+    public static async Task<Results<Ok<EvaluationReport>, ValidationProblem, ProblemHttpResult>> EvaluateModel(
+        string id, EvaluateRequest request, IDbContextFactory<BackpropDbContext> dbFactory, Models.ModelCache cache,
+        DatasetCatalog catalog, CancellationToken cancellationToken)
+    {
+        ModelEntity? entity;
+        await using (var db = await dbFactory.CreateDbContextAsync(cancellationToken))
+            entity = await Models.ModelStore.ResolveAsync(db, id, cancellationToken);
+        if (entity is null) return ApiProblems.NotFound("Model", id);
+        if (string.IsNullOrWhiteSpace(request.DatasetId))
+            return TypedResults.ValidationProblem(ValidationErrors.One("datasetId", "Required: the dataset to evaluate on."));
+        var dataset = await catalog.LoadAsync(request.DatasetId, cancellationToken);
+        if (dataset is null)
+            return TypedResults.ValidationProblem(ValidationErrors.One("datasetId", $"There is no dataset with id '{request.DatasetId}'."));
+        if (dataset.Features != entity.Inputs || dataset.Outputs != entity.Outputs || dataset.Task.ToContract() != entity.Task)
+            return TypedResults.ValidationProblem(ValidationErrors.One("datasetId",
+                $"The dataset has {dataset.Features} features and {dataset.Outputs} outputs ({dataset.Task.ToContract().ToString().ToLowerInvariant()}); "
+                + $"the model needs {entity.Inputs} inputs and {entity.Outputs} outputs ({entity.Task.ToString().ToLowerInvariant()})."));
+
+        var model = await cache.GetAsync(entity.Id, cancellationToken);
+        if (model is null) return ApiProblems.NotFound("Model", id);
+        Engine.Evaluation.EvaluationReport report;
+        try
+        {
+            report = await Task.Run(() => Evaluator.Evaluate(model, dataset), cancellationToken);
+        }
+        catch (ArgumentException e)
+        {
+            return TypedResults.ValidationProblem(ValidationErrors.One("datasetId", e.Message));
+        }
+        return TypedResults.Ok(new EvaluationReport(
+            report.Samples, report.Loss, report.Accuracy, report.ConfusionMatrix?.Select(row => (IReadOnlyList<int>)row).ToList(),
+            report.PerClass?.Select(c => new ClassMetrics(c.Label, c.Precision, c.Recall, c.F1, c.Support)).ToList(),
+            report.Mse, report.Mae, report.R2));
+    }
+
+    public static async Task<Results<FileContentHttpResult, ProblemHttpResult>> DownloadModel(
+        string id, IDbContextFactory<BackpropDbContext> dbFactory, CancellationToken cancellationToken)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var model = await Models.ModelStore.ResolveAsync(db, id, cancellationToken);
+        if (model is null) return ApiProblems.NotFound("Model", id);
+        var bytes = await db.ModelContents.AsNoTracking().Where(c => c.ModelId == model.Id).Select(c => c.Data)
+            .FirstAsync(cancellationToken);
+        return TypedResults.File(bytes, "application/octet-stream", $"{model.Name}-v{model.Version}.bpmodel");
+    }
+
+    public static async Task<IResult> ImportModel(
+        HttpRequest request, IOptions<ServiceLimits> limits, IDbContextFactory<BackpropDbContext> dbFactory,
+        CancellationToken cancellationToken, string? name = null)
+    {
+        byte[]? bytes;
+        if (request.HasFormContentType)
+        {
+            var (form, problem) = await UploadReader.ReadFormAsync(request, limits.Value, cancellationToken);
+            if (form is null) return problem!;
+            var file = form.Files.GetFile("file");
+            if (file is null) return TypedResults.ValidationProblem(ValidationErrors.One("file", "Upload the model file as 'file'."));
+            name ??= form["name"].FirstOrDefault();
+            using var buffer = new MemoryStream();
+            await file.CopyToAsync(buffer, cancellationToken);
+            bytes = buffer.ToArray();
+        }
+        else
+        {
+            var (body, problem) = await UploadReader.ReadBodyAsync(request, limits.Value, cancellationToken);
+            if (body is null) return problem!;
+            bytes = body;
+        }
+        if (bytes.Length == 0) return TypedResults.ValidationProblem(ValidationErrors.One("file", "The model file is empty."));
+        if (name is { Length: > DatasetsApi.MaxNameLength })
+            return TypedResults.ValidationProblem(ValidationErrors.One("name", $"The name may have at most {DatasetsApi.MaxNameLength} characters."));
+
+        TrainedModel model;
+        try
+        {
+            // Reads only our own format, checks it fully, and never instantiates a type named in the file.
+            model = TrainedModel.FromBytes(bytes);
+        }
+        catch (DataFormatException e)
+        {
+            return TypedResults.ValidationProblem(ValidationErrors.One("file", e.Message));
+        }
+
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var entity = Models.ModelStore.SaveWith(db, model, string.IsNullOrWhiteSpace(name) ? "imported" : name.Trim(),
+            jobId: null, datasetId: null, metrics: null);
+        return TypedResults.Created($"/api/models/{entity.Id}", entity.ToContract());
+    }
+
+    public static async Task<Results<NoContent, ProblemHttpResult>> DeleteModel(
+        string id, IDbContextFactory<BackpropDbContext> dbFactory, Models.ModelCache cache, CancellationToken cancellationToken)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        int deleted = await db.Models.Where(m => m.Id == id).ExecuteDeleteAsync(cancellationToken);
+        cache.Remove(id);
+        return deleted == 1 ? TypedResults.NoContent() : ApiProblems.NotFound("Model", id);
+    }
+}
