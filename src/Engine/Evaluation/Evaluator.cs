@@ -19,23 +19,9 @@ public static class Evaluator
             throw new ArgumentException($"the dataset is for {data.Task.ToCamelCase()}, the model for {model.Task.ToCamelCase()}.", nameof(data));
 
         Dataset normalized = model.Normalizer.Apply(data);
-        Network<float> network = model.Network;
-        DenseLayer output = network.Layers[^1];
-        Cost cost = Cost.For(model.Cost);
-        NetworkWorkspace<float> workspace = network.CreateWorkspace(Math.Min(RowsPerPass, data.Samples));
+        NetworkWorkspace<float> workspace = model.Network.CreateWorkspace(Math.Min(RowsPerPass, data.Samples));
         var predictions = new float[data.Samples * data.Outputs];
-        double lossSum = 0;
-        for (int start = 0; start < data.Samples; start += workspace.MaxRows)
-        {
-            int rows = Math.Min(workspace.MaxRows, data.Samples - start);
-            network.Forward(normalized.Inputs.AsSpan(start * data.Features, rows * data.Features), rows, workspace);
-            lossSum += cost.Loss<float>(output.Activation,
-                workspace.WeightedInputs[output.Index].AsSpan(0, rows * data.Outputs),
-                workspace.Output,
-                data.Targets.AsSpan(start * data.Outputs, rows * data.Outputs),
-                data.Outputs);
-            workspace.Output.CopyTo(predictions.AsSpan(start * data.Outputs));
-        }
+        double lossSum = ForwardPass.Run(model.Network, Cost.For(model.Cost), normalized, workspace, predictions);
 
         double loss = lossSum / data.Samples;
         return data.Task == TaskKind.Classification

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Numerics.Tensors;
 using BackpropService.Engine.Costs;
 using BackpropService.Engine.Data;
+using BackpropService.Engine.Evaluation;
 using BackpropService.Engine.Initialization;
 using BackpropService.Engine.Optimizers;
 using BackpropService.Engine.Randomness;
@@ -38,6 +39,7 @@ public sealed class Trainer
     private readonly int[] _order;
     private readonly double[] _gradientNormSums;
     private readonly float[] _epochStartParameters;
+    private readonly float[] _validationOutputs;
     private readonly List<EpochMetrics> _history = [];
 
     private readonly Optimizer _optimizer;
@@ -76,6 +78,7 @@ public sealed class Trainer
         _order = new int[_train.Samples];
         _gradientNormSums = new double[Network.Layers.Count];
         _epochStartParameters = new float[Network.ParameterCount];
+        _validationOutputs = new float[(_validation?.Samples ?? 0) * data.Outputs];
     }
 
     public TrainingOptions Options { get; }
@@ -232,21 +235,10 @@ public sealed class Trainer
     /// <summary>Mean loss and accuracy of the current weights on already-normalized data.</summary>
     private (double Loss, double? Accuracy) Measure(Dataset data)
     {
-        double lossSum = 0;
-        int correct = 0;
-        DenseLayer output = Network.Layers[^1];
-        for (int start = 0; start < data.Samples; start += _workspace.MaxRows)
-        {
-            int rows = Math.Min(_workspace.MaxRows, data.Samples - start);
-            Network.Forward(data.Inputs.AsSpan(start * data.Features, rows * data.Features), rows, _workspace);
-            lossSum += _cost.Loss<float>(output.Activation,
-                _workspace.WeightedInputs[output.Index].AsSpan(0, rows * data.Outputs),
-                _workspace.Output,
-                data.Targets.AsSpan(start * data.Outputs, rows * data.Outputs),
-                data.Outputs);
-            if (data.Labels is { } labels) correct += CountCorrect(_workspace.Output, labels.AsSpan(start, rows), data.Outputs);
-        }
-        return (lossSum / data.Samples, data.Labels is null ? null : (double)correct / data.Samples);
+        Span<float> outputs = _validationOutputs;
+        double lossSum = ForwardPass.Run(Network, _cost, data, _workspace, outputs);
+        double? accuracy = data.Labels is { } labels ? (double)CountCorrect(outputs, labels, data.Outputs) / data.Samples : null;
+        return (lossSum / data.Samples, accuracy);
     }
 
     /// <summary>How many rows' largest output is at their label's index.</summary>

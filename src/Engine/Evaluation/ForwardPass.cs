@@ -1,0 +1,28 @@
+using BackpropService.Engine.Costs;
+using BackpropService.Engine.Data;
+
+namespace BackpropService.Engine.Evaluation;
+
+/// <summary>Runs a whole (already normalized) dataset through a network in workspace-sized chunks.</summary>
+internal static class ForwardPass
+{
+    /// <summary>Writes every sample's output activations to <paramref name="outputs"/> (samples × outputs) and returns Σ_x C_x.</summary>
+    public static double Run(Network<float> network, Cost cost, Dataset data, NetworkWorkspace<float> workspace, Span<float> outputs)
+    {
+        DenseLayer outputLayer = network.Layers[^1];
+        int width = data.Outputs;
+        double lossSum = 0;
+        for (int start = 0; start < data.Samples; start += workspace.MaxRows)
+        {
+            int rows = Math.Min(workspace.MaxRows, data.Samples - start);
+            network.Forward(data.Inputs.AsSpan(start * data.Features, rows * data.Features), rows, workspace);
+            lossSum += cost.Loss<float>(outputLayer.Activation,
+                workspace.WeightedInputs[outputLayer.Index].AsSpan(0, rows * width),
+                workspace.Output,
+                data.Targets.AsSpan(start * width, rows * width),
+                width);
+            workspace.Output.CopyTo(outputs.Slice(start * width, rows * width));
+        }
+        return lossSum;
+    }
+}
