@@ -61,6 +61,18 @@ public sealed class Network<T> where T : unmanaged, IFloatingPointIeee754<T>
 
     public int ParameterCount => Parameters.Length;
 
+    /// <summary>
+    /// Threads the mini-batch matrix products may use (1 by default). Results are bit-identical whatever
+    /// the value: threads split the rows or columns of a product, never its sums.
+    /// </summary>
+    public int Threads
+    {
+        get => _threads;
+        set => _threads = value >= 1 ? value : throw new ArgumentOutOfRangeException(nameof(value), value, "threads must be at least 1.");
+    }
+
+    private int _threads = 1;
+
     /// <summary>The widest layer, input included: the size of a one-sample activation buffer.</summary>
     public int MaxWidth => Math.Max(Inputs, _layers.Max(l => l.Outputs));
 

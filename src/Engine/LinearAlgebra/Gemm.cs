@@ -63,6 +63,18 @@ public static class Gemm
         }
     }
 
+    /// <summary>As <see cref="MultiplyTransposedB{T}(ReadOnlySpan{T}, ReadOnlySpan{T}, Span{T}, int, int, int, T, bool)"/>, on up to <paramref name="threads"/> threads.</summary>
+    public static void MultiplyTransposedB<T>(ReadOnlySpan<T> a, ReadOnlySpan<T> b, Span<T> c, int m, int n, int k, T alpha, bool accumulate, int threads)
+        where T : unmanaged, IFloatingPointIeee754<T> => MultiplyTransposedB(a, b, c, m, n, k, alpha, accumulate);
+
+    /// <summary>As <see cref="Multiply{T}(ReadOnlySpan{T}, ReadOnlySpan{T}, Span{T}, int, int, int, T, bool)"/>, on up to <paramref name="threads"/> threads.</summary>
+    public static void Multiply<T>(ReadOnlySpan<T> a, ReadOnlySpan<T> b, Span<T> c, int m, int n, int k, T alpha, bool accumulate, int threads)
+        where T : unmanaged, IFloatingPointIeee754<T> => Multiply(a, b, c, m, n, k, alpha, accumulate);
+
+    /// <summary>As <see cref="MultiplyTransposedA{T}(ReadOnlySpan{T}, ReadOnlySpan{T}, Span{T}, int, int, int, T, bool)"/>, on up to <paramref name="threads"/> threads.</summary>
+    public static void MultiplyTransposedA<T>(ReadOnlySpan<T> a, ReadOnlySpan<T> b, Span<T> c, int m, int n, int k, T alpha, bool accumulate, int threads)
+        where T : unmanaged, IFloatingPointIeee754<T> => MultiplyTransposedA(a, b, c, m, n, k, alpha, accumulate);
+
     private static void CheckLengths(int aLength, int aNeeded, int bLength, int bNeeded, int cLength, int cNeeded)
     {
         if (aLength < aNeeded) throw new ArgumentException($"A holds {aLength} elements, needs {aNeeded}.");
