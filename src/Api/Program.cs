@@ -1,5 +1,6 @@
 using BackpropService.Api.Apis;
 using BackpropService.Api.Extensions;
+using BackpropService.Api.Hubs;
 using BackpropService.Api.OpenApi;
 using BackpropService.Api.Persistence;
 using BackpropService.Api.Training;
@@ -10,6 +11,7 @@ builder.AddServiceDefaults();
 builder.AddPersistence();
 builder.AddTraining();
 builder.AddApiDocumentation();
+builder.AddLiveUpdates();
 
 var app = builder.Build();
 
@@ -24,5 +26,6 @@ app.MapJobsApi();
 app.MapModelsApi();
 app.MapPredictApi();
 app.MapExplainApi();
+app.MapTrainingHub();
 
 app.Run();

@@ -1,0 +1,23 @@
+using BackpropService.Contracts;
+using BackpropService.Contracts.Json;
+
+namespace BackpropService.Api.Hubs;
+
+/// <summary>Registers and maps the live-update hub.</summary>
+public static class LiveUpdatesExtensions
+{
+    public static IHostApplicationBuilder AddLiveUpdates(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddSignalR()
+            .AddJsonProtocol(options => ContractJson.Configure(options.PayloadSerializerOptions));
+        builder.Services.AddSingleton<JobSubscriptions>();
+        builder.Services.AddHostedService<TrainingEventForwarder>();
+        return builder;
+    }
+
+    public static WebApplication MapTrainingHub(this WebApplication app)
+    {
+        app.MapHub<TrainingHub>(TrainingHubMethods.Path);
+        return app;
+    }
+}

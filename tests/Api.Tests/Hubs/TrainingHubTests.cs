@@ -1,0 +1,132 @@
+using System.Threading.Channels;
+using BackpropService.Api.Tests.Infrastructure;
+using BackpropService.Contracts;
+using BackpropService.Contracts.Json;
+using Microsoft.AspNetCore.Http.Connections;
+using Microsoft.AspNetCore.SignalR;
+using Microsoft.AspNetCore.SignalR.Client;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace BackpropService.Api.Tests.Hubs;
+
+/// <summary>The live-update hub, through a real <see cref="HubConnection"/> against the in-process server.</summary>
+public sealed class TrainingHubTests : IDisposable
+{
+    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(60);
+    private readonly TempDatabase _database = new();
+
+    public void Dispose() => _database.Dispose();
+
+    [Fact]
+    public async Task A_client_subscribing_after_epoch_two_gets_earlier_epochs_back_and_later_ones_live_each_once_in_order_then_the_final_job_update()
+    {
+        await using var factory = _database.CreateFactory();
+        using var http = factory.CreateClient();
+        var job = await http.SubmitJobAsync(SlowSpirals(epochs: 60));
+
+        // The first client only tells the test when epoch 2 is done.
+        await using var early = Connect(factory.Server);
+        var epochTwo = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        early.On<EpochMetrics>(TrainingHubMethods.EpochCompleted, m =>
+        {
+            if (m.Epoch >= 2) epochTwo.TrySetResult();
+        });
+        await early.StartAsync();
+        await early.InvokeAsync<List<EpochMetrics>>(TrainingHubMethods.SubscribeToJob, job.Id);
+        await epochTwo.Task.WaitAsync(Timeout);
+
+        // The late client records everything it receives, in arrival order.
+        await using var late = Connect(factory.Server);
+        var received = Channel.CreateUnbounded<object>();
+        late.On<EpochMetrics>(TrainingHubMethods.EpochCompleted, m => received.Writer.TryWrite(m));
+        late.On<Job>(TrainingHubMethods.JobUpdated, j => received.Writer.TryWrite(j));
+        await late.StartAsync();
+        var stored = await late.InvokeAsync<List<EpochMetrics>>(TrainingHubMethods.SubscribeToJob, job.Id);
+
+        var live = new List<EpochMetrics>();
+        Job? final = null;
+        using var timeout = new CancellationTokenSource(Timeout);
+        while (final is null)
+        {
+            switch (await received.Reader.ReadAsync(timeout.Token))
+            {
+                case EpochMetrics metrics:
+                    live.Add(metrics);
+                    break;
+                case Job { Status: JobStatus.Succeeded or JobStatus.Failed or JobStatus.Cancelled } finished:
+                    final = finished;
+                    break;
+            }
+        }
+
+        Assert.Equal(JobStatus.Succeeded, final.Status);
+        Assert.True(stored.Count >= 2, $"the late subscriber should get the first epochs back, got {stored.Count}");
+        Assert.NotEmpty(live);
+        var all = stored.Concat(live).Select(m => m.Epoch).ToList();
+        Assert.Equal(Enumerable.Range(1, final.Epoch), all);
+        Assert.Equal(60, final.Epoch);
+        Assert.All(stored.Concat(live), m => Assert.Equal(job.Id, m.JobId));
+        // Nothing after the final update.
+        Assert.False(received.Reader.TryRead(out var extra), $"unexpected event after the final JobUpdated: {extra}");
+    }
+
+    [Fact]
+    public async Task Subscribing_to_an_unknown_job_fails_with_a_message_naming_it()
+    {
+        await using var factory = _database.CreateFactory();
+        await using var connection = Connect(factory.Server);
+        await connection.StartAsync();
+
+        var error = await Assert.ThrowsAsync<HubException>(() =>
+            connection.InvokeAsync<List<EpochMetrics>>(TrainingHubMethods.SubscribeToJob, "no-such-job"));
+        Assert.Contains("no-such-job", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_client_subscribed_to_all_jobs_and_to_one_job_gets_each_job_update_once()
+    {
+        await using var factory = _database.CreateFactory();
+        using var http = factory.CreateClient();
+        await using var connection = Connect(factory.Server);
+        var updates = Channel.CreateUnbounded<Job>();
+        connection.On<Job>(TrainingHubMethods.JobUpdated, j => updates.Writer.TryWrite(j));
+        await connection.StartAsync();
+        await connection.InvokeAsync(TrainingHubMethods.SubscribeToJobs);
+
+        var job = await http.SubmitJobAsync(SlowSpirals(epochs: 3));
+        await connection.InvokeAsync<List<EpochMetrics>>(TrainingHubMethods.SubscribeToJob, job.Id);
+
+        var seen = new List<Job>();
+        using var timeout = new CancellationTokenSource(Timeout);
+        while (seen.LastOrDefault()?.Status is not (JobStatus.Succeeded or JobStatus.Failed or JobStatus.Cancelled))
+            seen.Add(await updates.Reader.ReadAsync(timeout.Token));
+
+        // queued (submit), running (claimed), succeeded: each once, even though the connection is in both groups.
+        Assert.Equal([JobStatus.Queued, JobStatus.Running, JobStatus.Succeeded], seen.Select(j => j.Status));
+    }
+
+    /// <summary>Spirals with a wide network and small batches: a few tens of milliseconds per epoch.</summary>
+    private static SubmitJobRequest SlowSpirals(int epochs) => new()
+    {
+        Name = "hub-test",
+        DatasetId = "spirals",
+        Layers = [new LayerDefinition(128, Activation.Tanh), new LayerDefinition(128, Activation.Tanh), new LayerDefinition(2, Activation.Softmax)],
+        Cost = Cost.CrossEntropy,
+        Optimizer = Optimizer.Adam,
+        LearningRate = 0.01,
+        BatchSize = 4,
+        Epochs = epochs,
+        Seed = 7,
+    };
+
+    private static HubConnection Connect(TestServer server) =>
+        new HubConnectionBuilder()
+            .WithUrl(new Uri(server.BaseAddress, TrainingHubMethods.Path), options =>
+            {
+                options.Transports = HttpTransportType.LongPolling;
+                options.HttpMessageHandlerFactory = _ => server.CreateHandler();
+            })
+            .AddJsonProtocol(options => ContractJson.Configure(options.PayloadSerializerOptions))
+            .Build();
+}
