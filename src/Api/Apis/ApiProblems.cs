@@ -2,20 +2,26 @@ using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace BackpropService.Api.Apis;
 
-/// <summary>Problem-details answers shared by the endpoint classes.</summary>
+/// <summary>
+/// Problem-details answers shared by the endpoint classes. Like validation problems they carry an
+/// <c>errors</c> map keyed by the field (or route value) concerned, so every 4xx names what to fix.
+/// </summary>
 public static class ApiProblems
 {
-    public static ProblemHttpResult NotFound(string what, string id) => TypedResults.Problem(
-        statusCode: StatusCodes.Status404NotFound, title: $"{what} not found.",
-        detail: $"There is no {what.ToLowerInvariant()} with id '{id}'.");
+    public static ProblemHttpResult NotFound(string what, string id) => Problem(
+        StatusCodes.Status404NotFound, $"{what} not found.", "id", $"There is no {what.ToLowerInvariant()} with id '{id}'.");
 
-    public static ProblemHttpResult Conflict(string detail) => TypedResults.Problem(
-        statusCode: StatusCodes.Status409Conflict, title: "Not possible in the current state.", detail: detail);
+    public static ProblemHttpResult Conflict(string detail, string field = "id") => Problem(
+        StatusCodes.Status409Conflict, "Not possible in the current state.", field, detail);
 
-    public static ProblemHttpResult TooLarge(long limit) => TypedResults.Problem(
-        statusCode: StatusCodes.Status413PayloadTooLarge, title: "The upload is too large.",
-        detail: $"Uploads may be at most {limit:N0} bytes (configuration: Limits:MaxUploadBytes).");
+    public static ProblemHttpResult TooLarge(long limit) => Problem(
+        StatusCodes.Status413PayloadTooLarge, "The upload is too large.", "body",
+        $"Uploads may be at most {limit:N0} bytes (configuration: Limits:MaxUploadBytes).");
 
-    public static ProblemHttpResult UnsupportedMediaType(string detail) => TypedResults.Problem(
-        statusCode: StatusCodes.Status415UnsupportedMediaType, title: "Unsupported content type.", detail: detail);
+    public static ProblemHttpResult UnsupportedMediaType(string detail) => Problem(
+        StatusCodes.Status415UnsupportedMediaType, "Unsupported content type.", "body", detail);
+
+    private static ProblemHttpResult Problem(int status, string title, string field, string detail) => TypedResults.Problem(
+        statusCode: status, title: title, detail: detail,
+        extensions: new Dictionary<string, object?> { ["errors"] = new Dictionary<string, string[]> { [field] = [detail] } });
 }

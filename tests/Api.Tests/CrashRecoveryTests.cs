@@ -1,0 +1,65 @@
+using BackpropService.Api.Tests.Infrastructure;
+using BackpropService.Contracts;
+using Microsoft.Data.Sqlite;
+
+namespace BackpropService.Api.Tests;
+
+public sealed class CrashRecoveryTests
+{
+    [Fact]
+    public async Task A_job_interrupted_by_a_stop_resumes_from_its_checkpoint_and_the_job_queued_behind_it_runs_too()
+    {
+        using var database = new TempDatabase();
+        const int epochs = 12;
+        string longJobId, queuedJobId;
+
+        var first = database.CreateFactory();
+        await using (first)
+        {
+            var client = first.CreateClient();
+            var dataset = await LongJobs.UploadAsync(client);
+            using var events = first.SubscribeToEvents();
+            longJobId = (await client.SubmitJobAsync(LongJobs.Request(dataset.Id, epochs))).Id;
+            queuedJobId = (await client.SubmitJobAsync(new SubmitJobRequest
+            {
+                Name = "behind",
+                DatasetId = "xor",
+                Layers = [new LayerDefinition(4, Activation.Tanh), new LayerDefinition(2, Activation.Softmax)],
+                Cost = Cost.CrossEntropy,
+                Epochs = 5,
+            })).Id;
+            await first.WaitForEpochAsync(events, longJobId, 2, TimeSpan.FromMinutes(1));
+        } // The host stops mid-training, as in a crash.
+
+        var (status, completed) = ReadJobRow(database.Path, longJobId);
+        Assert.Equal("Running", status);
+        Assert.InRange(completed, 2, epochs - 1);
+        Assert.Equal("Queued", ReadJobRow(database.Path, queuedJobId).Status);
+
+        await using var second = database.CreateFactory();
+        var restarted = second.CreateClient();
+        var resumed = await restarted.WaitUntilFinishedAsync(longJobId, TimeSpan.FromMinutes(2));
+        Assert.True(resumed.Status == JobStatus.Succeeded, $"{resumed.Status}: {resumed.Error}");
+        Assert.Equal(epochs, resumed.Epoch);
+        Assert.NotNull(resumed.ModelId);
+
+        var metrics = await restarted.GetAsync<List<EpochMetrics>>($"/api/jobs/{longJobId}/metrics");
+        Assert.Equal(Enumerable.Range(1, epochs), metrics.Select(m => m.Epoch));
+
+        var behind = await restarted.WaitUntilFinishedAsync(queuedJobId, TimeSpan.FromMinutes(1));
+        Assert.Equal(JobStatus.Succeeded, behind.Status);
+        Assert.True(behind.StartedAt >= resumed.StartedAt, "the queued job ran after the resumed one");
+    }
+
+    private static (string Status, int Epoch) ReadJobRow(string path, string id)
+    {
+        using var connection = new SqliteConnection($"Data Source={path};Pooling=False");
+        connection.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT Status, Epoch FROM Jobs WHERE Id = $id";
+        command.Parameters.AddWithValue("$id", id);
+        using var reader = command.ExecuteReader();
+        Assert.True(reader.Read());
+        return (reader.GetString(0), reader.GetInt32(1));
+    }
+}
