@@ -1,8 +1,10 @@
+using BackpropService.Api.OpenApi;
 using BackpropService.Api.Options;
 using BackpropService.Contracts.Json;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.Extensions.Options;
 
 namespace BackpropService.Api.Extensions;
 
@@ -30,6 +32,13 @@ public static class ServiceDefaults
                 context.ProblemDetails.Extensions.TryAdd("errors",
                     new Dictionary<string, string[]> { ["body"] = ["Send the request body as application/json."] });
             }
+            if (context.ProblemDetails.Status == StatusCodes.Status413PayloadTooLarge && context.ProblemDetails.Detail is null)
+            {
+                var limits = context.HttpContext.RequestServices.GetRequiredService<IOptions<ServiceLimits>>().Value;
+                var message = $"The request body is larger than the limit of {limits.MaxJsonBytes:N0} bytes (Limits:MaxJsonBytes); split it.";
+                context.ProblemDetails.Detail = $"body: {message}";
+                context.ProblemDetails.Extensions.TryAdd("errors", new Dictionary<string, string[]> { ["body"] = [message] });
+            }
         });
         services.AddExceptionHandler<BadRequestExceptionHandler>();
 
@@ -48,6 +57,17 @@ public static class ServiceDefaults
     {
         app.UseExceptionHandler();
         app.UseStatusCodePages();
+        // Only the upload endpoints (documented as multipart forms) may send up to MaxUploadBytes; a JSON
+        // body is bounded by MaxJsonBytes, so a huge predict or job body is refused before it is parsed.
+        app.Use((context, next) =>
+        {
+            if (context.GetEndpoint()?.Metadata.GetMetadata<MultipartForm>() is null
+                && context.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit)
+            {
+                limit.MaxRequestBodySize = context.RequestServices.GetRequiredService<IOptions<ServiceLimits>>().Value.MaxJsonBytes;
+            }
+            return next(context);
+        });
         return app;
     }
 

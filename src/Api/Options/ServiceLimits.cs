@@ -18,6 +18,10 @@ public sealed class ServiceLimits
     [Range(1, 1_000_000)]
     public int MaxEpochs { get; set; } = 10_000;
 
+    /// <summary>Largest JSON request body, in bytes (uploads have <see cref="MaxUploadBytes"/>); larger requests get 413.</summary>
+    [Range(1024, long.MaxValue)]
+    public long MaxJsonBytes { get; set; } = 64L * 1024 * 1024;
+
     /// <summary>Most hidden plus output layers.</summary>
     [Range(1, 1000)]
     public int MaxLayers { get; set; } = 32;
