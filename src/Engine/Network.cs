@@ -1,4 +1,5 @@
 using System.Numerics;
+using System.Runtime.CompilerServices;
 using System.Numerics.Tensors;
 using BackpropService.Engine.Activations;
 using BackpropService.Engine.Costs;
@@ -85,6 +86,7 @@ public sealed class Network<T> where T : unmanaged, IFloatingPointIeee754<T>
     public NetworkWorkspace<T> CreateWorkspace(int maxRows) => new(_layers, maxRows);
 
     /// <summary>Forward pass over a mini-batch (rows × Inputs), filling the workspace's z and a.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // a hot loop from the first epoch, without waiting for tiered JIT
     public void Forward(ReadOnlySpan<T> inputs, int rows, NetworkWorkspace<T> workspace)
     {
         if (rows > workspace.MaxRows) throw new ArgumentException($"{rows} rows exceed the workspace's {workspace.MaxRows}.", nameof(rows));
@@ -97,14 +99,8 @@ public sealed class Network<T> where T : unmanaged, IFloatingPointIeee754<T>
             Span<T> weightedInput = workspace.WeightedInputs[layer.Index].AsSpan(0, rows * width);
             Span<T> activation = workspace.Activations[layer.Index].AsSpan(0, rows * width);
 
-            // zˡ = aˡ⁻¹ · Wˡᵀ + bˡ (one row per sample)
-            Gemm.MultiplyTransposedB(previous, Weights(layer.Index), weightedInput, rows, width, layer.Inputs, T.One, accumulate: false);
-            ReadOnlySpan<T> biases = Biases(layer.Index);
-            for (int row = 0; row < rows; row++)
-            {
-                Span<T> z = weightedInput.Slice(row * width, width);
-                TensorPrimitives.Add(z, biases, z);
-            }
+            // zˡ = aˡ⁻¹ · Wˡᵀ + bˡ (one row per sample; the bias is added as each element of z is stored)
+            Gemm.MultiplyTransposedB(previous, Weights(layer.Index), Biases(layer.Index), weightedInput, rows, width, layer.Inputs, T.One, accumulate: false, _threads);
 
             // aˡ = σ(zˡ)
             layer.Activation.Forward<T>(weightedInput, activation, width);
@@ -116,6 +112,7 @@ public sealed class Network<T> where T : unmanaged, IFloatingPointIeee754<T>
     /// Backpropagation over a mini-batch of m rows. Writes into <paramref name="gradients"/> (same layout as
     /// <see cref="Parameters"/>) the gradient of the mean cost (1/m) Σ_x C_x, and returns Σ_x C_x.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // a hot loop from the first epoch, without waiting for tiered JIT
     public T Backpropagate(ReadOnlySpan<T> inputs, ReadOnlySpan<T> targets, int rows, Cost cost, NetworkWorkspace<T> workspace, Span<T> gradients)
     {
         if (gradients.Length != ParameterCount) throw new ArgumentException($"gradients hold {gradients.Length} values, the network has {ParameterCount} parameters.", nameof(gradients));
@@ -150,14 +147,14 @@ public sealed class Network<T> where T : unmanaged, IFloatingPointIeee754<T>
 
             // BP4: ∂C/∂w_jk = a_k^(l−1) δ_j, for the batch (1/m)·δᵀ·aˡ⁻¹.
             Span<T> weightGradients = gradients.Slice(layer.WeightOffset, layer.WeightCount);
-            Gemm.MultiplyTransposedA(error, previousActivation, weightGradients, layer.Outputs, layer.Inputs, rows, meanFactor, accumulate: false);
+            Gemm.MultiplyTransposedA(error, previousActivation, weightGradients, layer.Outputs, layer.Inputs, rows, meanFactor, accumulate: false, _threads);
 
             if (l > 0)
             {
                 // BP2: δˡ⁻¹ = (Wˡᵀ δˡ) ⊙ σ'(zˡ⁻¹), for the batch δˡ·Wˡ then ⊙ σ'.
                 DenseLayer below = _layers[l - 1];
                 Span<T> belowError = workspace.Errors[l - 1].AsSpan(0, rows * below.Outputs);
-                Gemm.Multiply(error, Weights(l), belowError, rows, layer.Inputs, layer.Outputs, T.One, accumulate: false);
+                Gemm.Multiply(error, Weights(l), belowError, rows, layer.Inputs, layer.Outputs, T.One, accumulate: false, _threads);
                 below.Activation.BackpropagateInPlace(
                     workspace.WeightedInputs[l - 1].AsSpan(0, rows * below.Outputs),
                     workspace.Activations[l - 1].AsSpan(0, rows * below.Outputs),
@@ -206,6 +203,7 @@ public sealed class Network<T> where T : unmanaged, IFloatingPointIeee754<T>
     /// One sample through the network without a workspace. <paramref name="scratch"/> needs
     /// 2 × <see cref="MaxWidth"/> elements; nothing is allocated.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // a hot loop from the first epoch, without waiting for tiered JIT
     public void Predict(ReadOnlySpan<T> input, Span<T> output, Span<T> scratch)
     {
         if (input.Length != Inputs) throw new ArgumentException($"expected {Inputs} inputs, got {input.Length}.", nameof(input));
@@ -220,9 +218,9 @@ public sealed class Network<T> where T : unmanaged, IFloatingPointIeee754<T>
         foreach (DenseLayer layer in _layers)
         {
             Span<T> z = next[..layer.Outputs];
-            // z = W a + b, then a = σ(z) in place.
-            Gemm.MultiplyTransposedB<T>(current[..currentWidth], Weights(layer.Index), z, 1, layer.Outputs, layer.Inputs, T.One, accumulate: false);
-            TensorPrimitives.Add(z, Biases(layer.Index), z);
+            // z = W a + b (the batch kernel with one row, so a sample gives the same bits here as in Forward),
+            // then a = σ(z) in place.
+            Gemm.MultiplyTransposedB<T>(current[..currentWidth], Weights(layer.Index), Biases(layer.Index), z, 1, layer.Outputs, layer.Inputs, T.One, accumulate: false);
             layer.Activation.Forward<T>(z, z, layer.Outputs);
             Span<T> swap = current;
             current = next;

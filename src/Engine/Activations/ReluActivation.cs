@@ -1,5 +1,6 @@
 using System.Numerics;
 using System.Numerics.Tensors;
+using System.Runtime.InteropServices;
 
 namespace BackpropService.Engine.Activations;
 
@@ -16,7 +17,17 @@ public sealed class ReluActivation : Activation
     public override void BackpropagateInPlace<T>(ReadOnlySpan<T> weightedInput, ReadOnlySpan<T> activation, Span<T> gradient, int width)
     {
         weightedInput = weightedInput[..gradient.Length];
-        for (int i = 0; i < gradient.Length; i++)
+        int i = 0;
+        if (Vector.IsHardwareAccelerated && Vector<T>.IsSupported)
+        {
+            // Same rule, Vector<T>.Count elements at a time: zero the gradient where z ≤ 0.
+            ReadOnlySpan<Vector<T>> z = MemoryMarshal.Cast<T, Vector<T>>(weightedInput);
+            Span<Vector<T>> g = MemoryMarshal.Cast<T, Vector<T>>(gradient);
+            for (int v = 0; v < g.Length; v++)
+                g[v] = Vector.ConditionalSelect(Vector.LessThanOrEqual(z[v], Vector<T>.Zero), Vector<T>.Zero, g[v]);
+            i = g.Length * Vector<T>.Count;
+        }
+        for (; i < gradient.Length; i++)
         {
             if (weightedInput[i] <= T.Zero) gradient[i] = T.Zero;
         }

@@ -1,5 +1,7 @@
 using System.Numerics;
 using System.Numerics.Tensors;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 
 namespace BackpropService.Engine.LinearAlgebra;
 
@@ -8,14 +10,34 @@ namespace BackpropService.Engine.LinearAlgebra;
 /// forward <c>Z = A·Wᵀ</c>, BP2 <c>δ·W</c>, and BP4 <c>δᵀ·A</c>.
 /// Every element of C is summed in the same order whatever the matrix sizes or the number of threads,
 /// so results are bit-reproducible.
+/// <para>
+/// <see cref="float"/> runs on the blocked, register-tiled Vector256/FMA kernels of <see cref="SingleGemm"/>
+/// (and may use several threads for large products); <see cref="double"/> (gradient checks, the step-through)
+/// runs on the plain reference loops below.
+/// </para>
 /// </summary>
 public static class Gemm
 {
     /// <summary>C[m×n] = α·A[m×k]·B[n×k]ᵀ, added to C when <paramref name="accumulate"/>.</summary>
-    public static void MultiplyTransposedB<T>(ReadOnlySpan<T> a, ReadOnlySpan<T> b, Span<T> c, int m, int n, int k, T alpha, bool accumulate)
+    public static void MultiplyTransposedB<T>(ReadOnlySpan<T> a, ReadOnlySpan<T> b, Span<T> c, int m, int n, int k, T alpha, bool accumulate, int threads = 1)
+        where T : unmanaged, IFloatingPointIeee754<T> =>
+        MultiplyTransposedB(a, b, ReadOnlySpan<T>.Empty, c, m, n, k, alpha, accumulate, threads);
+
+    /// <summary>
+    /// C[m×n] = α·A[m×k]·B[n×k]ᵀ (+ C when <paramref name="accumulate"/>) + bias[j] on every row when
+    /// <paramref name="bias"/> is not empty: the forward pass zˡ = aˡ⁻¹·Wˡᵀ + bˡ in one sweep over C.
+    /// </summary>
+    public static void MultiplyTransposedB<T>(ReadOnlySpan<T> a, ReadOnlySpan<T> b, ReadOnlySpan<T> bias, Span<T> c, int m, int n, int k, T alpha, bool accumulate, int threads = 1)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         CheckLengths(a.Length, m * k, b.Length, n * k, c.Length, m * n);
+        if (!bias.IsEmpty && bias.Length < n) throw new ArgumentException($"bias holds {bias.Length} elements, needs {n}.", nameof(bias));
+        if (typeof(T) == typeof(float) && SingleGemm.IsSupported)
+        {
+            SingleGemm.MultiplyTransposedB(MemoryMarshal.Cast<T, float>(a), MemoryMarshal.Cast<T, float>(b), MemoryMarshal.Cast<T, float>(bias),
+                MemoryMarshal.Cast<T, float>(c), m, n, k, Unsafe.As<T, float>(ref alpha), accumulate, threads);
+            return;
+        }
         for (int i = 0; i < m; i++)
         {
             ReadOnlySpan<T> aRow = a.Slice(i * k, k);
@@ -25,14 +47,21 @@ public static class Gemm
                 T dot = alpha * TensorPrimitives.Dot(aRow, b.Slice(j * k, k));
                 cRow[j] = accumulate ? cRow[j] + dot : dot;
             }
+            if (!bias.IsEmpty) TensorPrimitives.Add(cRow, bias[..n], cRow);
         }
     }
 
     /// <summary>C[m×n] = α·A[m×k]·B[k×n], added to C when <paramref name="accumulate"/>.</summary>
-    public static void Multiply<T>(ReadOnlySpan<T> a, ReadOnlySpan<T> b, Span<T> c, int m, int n, int k, T alpha, bool accumulate)
+    public static void Multiply<T>(ReadOnlySpan<T> a, ReadOnlySpan<T> b, Span<T> c, int m, int n, int k, T alpha, bool accumulate, int threads = 1)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         CheckLengths(a.Length, m * k, b.Length, k * n, c.Length, m * n);
+        if (typeof(T) == typeof(float) && SingleGemm.IsSupported)
+        {
+            SingleGemm.Multiply(MemoryMarshal.Cast<T, float>(a), MemoryMarshal.Cast<T, float>(b), MemoryMarshal.Cast<T, float>(c),
+                m, n, k, Unsafe.As<T, float>(ref alpha), accumulate, transposeA: false, threads);
+            return;
+        }
         if (!accumulate) c[..(m * n)].Clear();
         for (int i = 0; i < m; i++)
         {
@@ -46,10 +75,16 @@ public static class Gemm
     }
 
     /// <summary>C[m×n] = α·A[k×m]ᵀ·B[k×n], added to C when <paramref name="accumulate"/>.</summary>
-    public static void MultiplyTransposedA<T>(ReadOnlySpan<T> a, ReadOnlySpan<T> b, Span<T> c, int m, int n, int k, T alpha, bool accumulate)
+    public static void MultiplyTransposedA<T>(ReadOnlySpan<T> a, ReadOnlySpan<T> b, Span<T> c, int m, int n, int k, T alpha, bool accumulate, int threads = 1)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         CheckLengths(a.Length, k * m, b.Length, k * n, c.Length, m * n);
+        if (typeof(T) == typeof(float) && SingleGemm.IsSupported)
+        {
+            SingleGemm.Multiply(MemoryMarshal.Cast<T, float>(a), MemoryMarshal.Cast<T, float>(b), MemoryMarshal.Cast<T, float>(c),
+                m, n, k, Unsafe.As<T, float>(ref alpha), accumulate, transposeA: true, threads);
+            return;
+        }
         if (!accumulate) c[..(m * n)].Clear();
         for (int p = 0; p < k; p++)
         {
@@ -63,20 +98,9 @@ public static class Gemm
         }
     }
 
-    /// <summary>As <see cref="MultiplyTransposedB{T}(ReadOnlySpan{T}, ReadOnlySpan{T}, Span{T}, int, int, int, T, bool)"/>, on up to <paramref name="threads"/> threads.</summary>
-    public static void MultiplyTransposedB<T>(ReadOnlySpan<T> a, ReadOnlySpan<T> b, Span<T> c, int m, int n, int k, T alpha, bool accumulate, int threads)
-        where T : unmanaged, IFloatingPointIeee754<T> => MultiplyTransposedB(a, b, c, m, n, k, alpha, accumulate);
-
-    /// <summary>As <see cref="Multiply{T}(ReadOnlySpan{T}, ReadOnlySpan{T}, Span{T}, int, int, int, T, bool)"/>, on up to <paramref name="threads"/> threads.</summary>
-    public static void Multiply<T>(ReadOnlySpan<T> a, ReadOnlySpan<T> b, Span<T> c, int m, int n, int k, T alpha, bool accumulate, int threads)
-        where T : unmanaged, IFloatingPointIeee754<T> => Multiply(a, b, c, m, n, k, alpha, accumulate);
-
-    /// <summary>As <see cref="MultiplyTransposedA{T}(ReadOnlySpan{T}, ReadOnlySpan{T}, Span{T}, int, int, int, T, bool)"/>, on up to <paramref name="threads"/> threads.</summary>
-    public static void MultiplyTransposedA<T>(ReadOnlySpan<T> a, ReadOnlySpan<T> b, Span<T> c, int m, int n, int k, T alpha, bool accumulate, int threads)
-        where T : unmanaged, IFloatingPointIeee754<T> => MultiplyTransposedA(a, b, c, m, n, k, alpha, accumulate);
-
     private static void CheckLengths(int aLength, int aNeeded, int bLength, int bNeeded, int cLength, int cNeeded)
     {
+        if (aNeeded < 0 || bNeeded < 0 || cNeeded < 0) throw new ArgumentException("matrix sizes must not be negative.");
         if (aLength < aNeeded) throw new ArgumentException($"A holds {aLength} elements, needs {aNeeded}.");
         if (bLength < bNeeded) throw new ArgumentException($"B holds {bLength} elements, needs {bNeeded}.");
         if (cLength < cNeeded) throw new ArgumentException($"C holds {cLength} elements, needs {cNeeded}.");

@@ -64,7 +64,7 @@ public sealed class Trainer
         _regularization = new Regularization(options.L2, options.L1, _train.Samples);
         _batchSize = Math.Min(options.BatchSize, _train.Samples);
 
-        Network = new Network<float>(data.Features, options.Layers);
+        Network = new Network<float>(data.Features, options.Layers) { Threads = options.Threads };
         WeightInitializer.Initialize(Network, options.Initialization, new SeededRandom(options.Seed ^ 0x1A17_1A11_5EED_0001UL));
         _optimizer = Optimizer.Create(options.Optimizer, Network.ParameterCount, options.Momentum);
         _shuffleRandom = new SeededRandom(options.Seed ^ 0x5A0F_F1E5_5EED_0002UL);

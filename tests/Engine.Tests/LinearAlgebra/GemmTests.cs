@@ -1,0 +1,125 @@
+using System.Numerics;
+using BackpropService.Engine.LinearAlgebra;
+
+namespace BackpropService.Engine.Tests.LinearAlgebra;
+
+/// <summary>
+/// Every form of <see cref="Gemm"/> against a naive triple loop (in double), on sizes that hit every edge of
+/// the register tiles and cache blocks, and the same bits whatever the thread count.
+/// </summary>
+public sealed class GemmTests
+{
+    public enum Form { Plain, TransposedA, TransposedB, TransposedBWithBias }
+
+    public static TheoryData<Form, int, int, int> Shapes()
+    {
+        var data = new TheoryData<Form, int, int, int>();
+        (int M, int N, int K)[] shapes =
+        [
+            (1, 1, 1), (1, 7, 33), (7, 1, 5), (7, 7, 7), (33, 17, 9), (6, 16, 8), (13, 35, 257),
+            (257, 33, 7), (2, 257, 300), (16, 5, 784), (40, 70, 600), (1, 30, 784), (10, 30, 784),
+        ];
+        foreach (Form form in Enum.GetValues<Form>())
+            foreach ((int m, int n, int k) in shapes) data.Add(form, m, n, k);
+        return data;
+    }
+
+    [Theory]
+    [MemberData(nameof(Shapes))]
+    public void Float_products_match_a_naive_triple_loop(Form form, int m, int n, int k) => Check<float>(form, m, n, k, 1e-4);
+
+    [Theory]
+    [MemberData(nameof(Shapes))]
+    public void Double_products_match_a_naive_triple_loop(Form form, int m, int n, int k) => Check<double>(form, m, n, k, 1e-12);
+
+    [Theory]
+    [InlineData(Form.Plain)]
+    [InlineData(Form.TransposedA)]
+    [InlineData(Form.TransposedB)]
+    [InlineData(Form.TransposedBWithBias)]
+    public void Results_are_the_same_bits_on_one_and_two_threads(Form form)
+    {
+        // Big enough to be split across threads (≥ 2²⁰ multiply-adds), with ragged edges.
+        foreach ((int m, int n, int k) in new[] { (131, 257, 300), (64, 784, 256), (9, 1030, 200), (260, 12, 1000) })
+        {
+            foreach (bool accumulate in new[] { false, true })
+            {
+                float[] one = Run<float>(form, m, n, k, 0.5f, accumulate, threads: 1, seed: m + n + k).C;
+                float[] two = Run<float>(form, m, n, k, 0.5f, accumulate, threads: 2, seed: m + n + k).C;
+                Assert.Equal(one, two);
+            }
+        }
+    }
+
+    [Fact]
+    public void One_row_gives_the_same_bits_as_the_same_row_inside_a_small_batch()
+    {
+        // Network.Predict (one sample) and Network.Forward on a mini-batch below the packing threshold share a kernel.
+        const int n = 30, k = 784;
+        (float[] a, float[] b, float[] bias) = (Random<float>(3 * k, 1), Random<float>(n * k, 2), Random<float>(n, 3));
+        var batch = new float[3 * n];
+        Gemm.MultiplyTransposedB<float>(a, b, bias, batch, 3, n, k, 1f, accumulate: false);
+        var single = new float[n];
+        Gemm.MultiplyTransposedB<float>(a.AsSpan(k, k), b, bias, single, 1, n, k, 1f, accumulate: false);
+        Assert.Equal(batch.AsSpan(n, n).ToArray(), single);
+    }
+
+    private static void Check<T>(Form form, int m, int n, int k, double tolerance) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        foreach (bool accumulate in new[] { false, true })
+        {
+            foreach (double alpha in new[] { 1.0, -0.75 })
+            {
+                (T[] c, double[] expected) = Run<T>(form, m, n, k, T.CreateChecked(alpha), accumulate, threads: 2, seed: m * 31 + n * 7 + k);
+                for (int i = 0; i < expected.Length; i++)
+                {
+                    double actual = double.CreateChecked(c[i]);
+                    Assert.True(Math.Abs(actual - expected[i]) <= tolerance * (1 + Math.Abs(expected[i])) * Math.Sqrt(k),
+                        $"{form} {m}×{n}×{k} α={alpha} accumulate={accumulate}: C[{i / n},{i % n}] = {actual}, expected {expected[i]}");
+                }
+            }
+        }
+    }
+
+    /// <summary>Runs one product and the naive reference: C = α·op(A)·op(B) (+ C₀) (+ bias).</summary>
+    private static (T[] C, double[] Expected) Run<T>(Form form, int m, int n, int k, T alpha, bool accumulate, int threads, int seed)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        T[] a = Random<T>(m * k, seed), b = Random<T>(k * n, seed + 1), c = Random<T>(m * n, seed + 2), bias = Random<T>(n, seed + 3);
+        var expected = new double[m * n];
+        for (int i = 0; i < m; i++)
+        {
+            for (int j = 0; j < n; j++)
+            {
+                double sum = 0;
+                for (int p = 0; p < k; p++)
+                {
+                    T left = form == Form.TransposedA ? a[p * m + i] : a[i * k + p];
+                    T right = form is Form.TransposedB or Form.TransposedBWithBias ? b[j * k + p] : b[p * n + j];
+                    sum += double.CreateChecked(left) * double.CreateChecked(right);
+                }
+                double value = double.CreateChecked(alpha) * sum;
+                if (accumulate) value += double.CreateChecked(c[i * n + j]);
+                if (form == Form.TransposedBWithBias) value += double.CreateChecked(bias[j]);
+                expected[i * n + j] = value;
+            }
+        }
+
+        switch (form)
+        {
+            case Form.Plain: Gemm.Multiply<T>(a, b, c, m, n, k, alpha, accumulate, threads); break;
+            case Form.TransposedA: Gemm.MultiplyTransposedA<T>(a, b, c, m, n, k, alpha, accumulate, threads); break;
+            case Form.TransposedB: Gemm.MultiplyTransposedB<T>(a, b, c, m, n, k, alpha, accumulate, threads); break;
+            default: Gemm.MultiplyTransposedB<T>(a, b, bias, c, m, n, k, alpha, accumulate, threads); break;
+        }
+        return (c, expected);
+    }
+
+    private static T[] Random<T>(int length, int seed) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        var random = new Random(seed);
+        var values = new T[length];
+        for (int i = 0; i < length; i++) values[i] = T.CreateChecked(random.NextDouble() * 2 - 1);
+        return values;
+    }
+}
