@@ -12,6 +12,7 @@ builder.AddPersistence();
 builder.AddTraining();
 builder.AddApiDocumentation();
 builder.AddLiveUpdates();
+builder.AddDashboard();
 
 var app = builder.Build();
 
@@ -26,6 +27,8 @@ app.MapJobsApi();
 app.MapModelsApi();
 app.MapPredictApi();
 app.MapExplainApi();
+app.MapDashboardApi();
 app.MapTrainingHub();
+app.MapDashboard();
 
 app.Run();

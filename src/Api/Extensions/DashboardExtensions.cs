@@ -1,0 +1,45 @@
+using BackpropService.Web;
+using BackpropService.Web.Components;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+
+namespace BackpropService.Api.Extensions;
+
+/// <summary>
+/// Hosts the Blazor dashboard (src/Web) at <c>/</c>. The dashboard calls this service like any other
+/// client, at <c>Dashboard:ApiBaseUrl</c>, or by default at the server's own listening address.
+/// </summary>
+public static class DashboardExtensions
+{
+    public const string ApiBaseUrlKey = "Dashboard:ApiBaseUrl";
+
+    public static IHostApplicationBuilder AddDashboard(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddRazorComponents().AddInteractiveServerComponents();
+        string? configured = builder.Configuration[ApiBaseUrlKey];
+        builder.Services.AddDashboardClients(services =>
+            string.IsNullOrWhiteSpace(configured) ? OwnAddress(services) : new Uri(configured.TrimEnd('/') + "/"));
+        return builder;
+    }
+
+    public static WebApplication MapDashboard(this WebApplication app)
+    {
+        app.UseAntiforgery();
+        app.MapStaticAssets();
+        app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
+        return app;
+    }
+
+    /// <summary>The first address the server listens on, with a wildcard host replaced by the loopback address.</summary>
+    private static Uri OwnAddress(IServiceProvider services)
+    {
+        var addresses = services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses ?? [];
+        var address = addresses.FirstOrDefault(a => a.StartsWith("http://", StringComparison.OrdinalIgnoreCase))
+            ?? addresses.FirstOrDefault()
+            ?? throw new InvalidOperationException($"The server's listening address is unknown; set {ApiBaseUrlKey}.");
+        var uri = new UriBuilder(address.Replace("://+", "://localhost", StringComparison.Ordinal).Replace("://*", "://localhost", StringComparison.Ordinal));
+        if (uri.Host is "0.0.0.0" or "[::]" or "::") uri.Host = "localhost";
+        uri.Path = "/";
+        return uri.Uri;
+    }
+}

@@ -1,0 +1,44 @@
+using System.Globalization;
+using BackpropService.Contracts;
+
+namespace BackpropService.Web.Components.Shared;
+
+/// <summary>How numbers, durations and statuses read on the dashboard.</summary>
+public static class Format
+{
+    public static string Number(double? value) => value switch
+    {
+        null => "—",
+        double v when double.IsNaN(v) => "NaN",
+        double v when v != 0 && (Math.Abs(v) < 1e-3 || Math.Abs(v) >= 1e5) => v.ToString("0.###e0", CultureInfo.InvariantCulture),
+        double v => v.ToString("0.####", CultureInfo.InvariantCulture),
+    };
+
+    public static string Percent(double? value) =>
+        value is { } v ? (v * 100).ToString("0.0", CultureInfo.InvariantCulture) + " %" : "—";
+
+    public static string Duration(TimeSpan? span) => span switch
+    {
+        null => "—",
+        { TotalSeconds: < 1 } => "< 1 s",
+        { TotalMinutes: < 1 } s => $"{s.TotalSeconds:0} s",
+        { TotalHours: < 1 } s => $"{(int)s.TotalMinutes} min {s.Seconds} s",
+        TimeSpan s => $"{(int)s.TotalHours} h {s.Minutes} min",
+    };
+
+    public static string Status(JobStatus status) => status.ToString().ToLowerInvariant();
+
+    public static bool IsActive(JobStatus status) => status is JobStatus.Queued or JobStatus.Running;
+
+    /// <summary>Remaining time, from the mean of the measured epoch times (null until one epoch is measured).</summary>
+    public static TimeSpan? Eta(Job job, IReadOnlyCollection<double> epochSeconds)
+    {
+        if (job.Status != JobStatus.Running || epochSeconds.Count == 0) return null;
+        // The recent epochs say more about the speed now than the first ones.
+        double mean = epochSeconds.TakeLast(20).Average();
+        return TimeSpan.FromSeconds(mean * Math.Max(0, job.Epochs - job.Epoch));
+    }
+
+    public static string Date(DateTimeOffset? at) =>
+        at is { } t ? t.ToLocalTime().ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture) : "—";
+}

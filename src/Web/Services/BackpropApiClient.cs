@@ -1,0 +1,101 @@
+using System.Net.Http.Json;
+using System.Text.Json;
+using BackpropService.Contracts;
+using BackpropService.Contracts.Json;
+
+namespace BackpropService.Web.Services;
+
+/// <summary>The service's public REST API, as the dashboard uses it (a typed <see cref="HttpClient"/>).</summary>
+public sealed class BackpropApiClient(HttpClient http)
+{
+    private static JsonSerializerOptions Json => ContractJson.Options;
+
+    public Uri BaseAddress => http.BaseAddress!;
+
+    public Task<ApiResult<List<Job>>> ListJobsAsync(CancellationToken cancellationToken = default) =>
+        SendAsync<List<Job>>(HttpMethod.Get, "api/jobs", null, cancellationToken);
+
+    public Task<ApiResult<Job>> GetJobAsync(string id, CancellationToken cancellationToken = default) =>
+        SendAsync<Job>(HttpMethod.Get, $"api/jobs/{Uri.EscapeDataString(id)}", null, cancellationToken);
+
+    public Task<ApiResult<List<EpochMetrics>>> GetMetricsAsync(string id, CancellationToken cancellationToken = default) =>
+        SendAsync<List<EpochMetrics>>(HttpMethod.Get, $"api/jobs/{Uri.EscapeDataString(id)}/metrics", null, cancellationToken);
+
+    public Task<ApiResult<Job>> SubmitJobAsync(SubmitJobRequest request, CancellationToken cancellationToken = default) =>
+        SendAsync<Job>(HttpMethod.Post, "api/jobs", JsonContent.Create(request, options: Json), cancellationToken);
+
+    public Task<ApiResult<Job>> CancelJobAsync(string id, CancellationToken cancellationToken = default) =>
+        SendAsync<Job>(HttpMethod.Post, $"api/jobs/{Uri.EscapeDataString(id)}/cancel", null, cancellationToken);
+
+    public Task<ApiResult<DecisionBoundary>> GetDecisionBoundaryAsync(string jobId, int resolution, CancellationToken cancellationToken = default) =>
+        SendAsync<DecisionBoundary>(HttpMethod.Get, $"api/jobs/{Uri.EscapeDataString(jobId)}/decision-boundary?resolution={resolution}", null, cancellationToken);
+
+    public Task<ApiResult<List<ModelInfo>>> ListModelsAsync(CancellationToken cancellationToken = default) =>
+        SendAsync<List<ModelInfo>>(HttpMethod.Get, "api/models", null, cancellationToken);
+
+    public Task<ApiResult<ModelInfo>> GetModelAsync(string id, CancellationToken cancellationToken = default) =>
+        SendAsync<ModelInfo>(HttpMethod.Get, $"api/models/{Uri.EscapeDataString(id)}", null, cancellationToken);
+
+    public Task<ApiResult<PredictResponse>> PredictAsync(string modelId, IReadOnlyList<float[]?> inputs, CancellationToken cancellationToken = default) =>
+        SendAsync<PredictResponse>(HttpMethod.Post, $"api/models/{Uri.EscapeDataString(modelId)}/predict",
+            JsonContent.Create(new PredictRequest(modelId, inputs), options: Json), cancellationToken);
+
+    public Task<ApiResult<EvaluationReport>> EvaluateAsync(string modelId, string datasetId, CancellationToken cancellationToken = default) =>
+        SendAsync<EvaluationReport>(HttpMethod.Post, $"api/models/{Uri.EscapeDataString(modelId)}/evaluate",
+            JsonContent.Create(new EvaluateRequest(datasetId), options: Json), cancellationToken);
+
+    /// <summary>The model file's address, for a download link.</summary>
+    public Uri ModelDownloadUri(string modelId) => new(http.BaseAddress!, $"api/models/{Uri.EscapeDataString(modelId)}/download");
+
+    public Task<ApiResult<List<DatasetInfo>>> ListDatasetsAsync(CancellationToken cancellationToken = default) =>
+        SendAsync<List<DatasetInfo>>(HttpMethod.Get, "api/datasets", null, cancellationToken);
+
+    public Task<ApiResult<DatasetPreview>> GetDatasetPreviewAsync(string id, int samples, CancellationToken cancellationToken = default) =>
+        SendAsync<DatasetPreview>(HttpMethod.Get, $"api/datasets/{Uri.EscapeDataString(id)}/preview?samples={samples}", null, cancellationToken);
+
+    public Task<ApiResult<DatasetInfo>> UploadDatasetAsync(MultipartFormDataContent form, CancellationToken cancellationToken = default) =>
+        SendAsync<DatasetInfo>(HttpMethod.Post, "api/datasets", form, cancellationToken);
+
+    private async Task<ApiResult<T>> SendAsync<T>(HttpMethod method, string path, HttpContent? content, CancellationToken cancellationToken)
+    {
+        try
+        {
+            using var request = new HttpRequestMessage(method, path) { Content = content };
+            using var response = await http.SendAsync(request, cancellationToken);
+            var body = await response.Content.ReadAsStringAsync(cancellationToken);
+            if (response.IsSuccessStatusCode)
+                return new ApiResult<T>(JsonSerializer.Deserialize<T>(body, Json), null);
+            return new ApiResult<T>(default, ReadProblem((int)response.StatusCode, response.ReasonPhrase, body));
+        }
+        catch (HttpRequestException e)
+        {
+            return new ApiResult<T>(default, new ApiProblem(0, "The service cannot be reached.", e.Message, new Dictionary<string, string[]>()));
+        }
+        catch (JsonException e)
+        {
+            return new ApiResult<T>(default, new ApiProblem(0, "The service sent an answer the dashboard cannot read.", e.Message, new Dictionary<string, string[]>()));
+        }
+    }
+
+    private static ApiProblem ReadProblem(int status, string? reason, string body)
+    {
+        try
+        {
+            using var document = JsonDocument.Parse(body);
+            var root = document.RootElement;
+            string title = root.TryGetProperty("title", out var t) && t.ValueKind == JsonValueKind.String ? t.GetString()! : reason ?? $"HTTP {status}";
+            string? detail = root.TryGetProperty("detail", out var d) && d.ValueKind == JsonValueKind.String ? d.GetString() : null;
+            var errors = new Dictionary<string, string[]>(StringComparer.OrdinalIgnoreCase);
+            if (root.TryGetProperty("errors", out var e) && e.ValueKind == JsonValueKind.Object)
+                foreach (var field in e.EnumerateObject())
+                    errors[field.Name] = field.Value.ValueKind == JsonValueKind.Array
+                        ? field.Value.EnumerateArray().Select(v => v.ToString()).ToArray()
+                        : [field.Value.ToString()];
+            return new ApiProblem(status, title, detail, errors);
+        }
+        catch (JsonException)
+        {
+            return new ApiProblem(status, reason ?? $"HTTP {status}", string.IsNullOrWhiteSpace(body) ? null : body, new Dictionary<string, string[]>());
+        }
+    }
+}

@@ -1,0 +1,43 @@
+using Microsoft.Playwright;
+
+namespace BackpropService.Web.Tests.Infrastructure;
+
+/// <summary>One headless Debian Chromium for the test class (a Playwright browser download cannot work here).</summary>
+public sealed class BrowserFixture : IAsyncLifetime
+{
+    public const string ChromiumPath = "/usr/bin/chromium";
+
+    private IPlaywright? _playwright;
+
+    public IBrowser Browser { get; private set; } = null!;
+
+    public async Task InitializeAsync()
+    {
+        Assert.True(File.Exists(ChromiumPath), $"{ChromiumPath} is missing: install Debian's chromium package (apt-get install chromium); .ci/run does.");
+        _playwright = await Playwright.CreateAsync();
+        Browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
+        {
+            ExecutablePath = ChromiumPath,
+            Headless = true,
+            Args = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--no-first-run"],
+        });
+    }
+
+    /// <summary>A fresh page (own context) with a desktop-sized viewport.</summary>
+    public async Task<IPage> NewPageAsync(Uri baseAddress)
+    {
+        var context = await Browser.NewContextAsync(new BrowserNewContextOptions
+        {
+            BaseURL = baseAddress.ToString(),
+            ViewportSize = new ViewportSize { Width = 1400, Height = 1000 },
+        });
+        context.SetDefaultTimeout(30_000);
+        return await context.NewPageAsync();
+    }
+
+    public async Task DisposeAsync()
+    {
+        if (Browser is not null) await Browser.DisposeAsync();
+        _playwright?.Dispose();
+    }
+}

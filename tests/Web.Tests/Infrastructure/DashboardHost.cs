@@ -1,0 +1,59 @@
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace BackpropService.Web.Tests.Infrastructure;
+
+/// <summary>The whole service (API, hub, dashboard) on a real Kestrel port on 127.0.0.1, on its own temporary SQLite file.</summary>
+public sealed class DashboardHost : IAsyncDisposable
+{
+    private readonly string _folder = Path.Combine(Path.GetTempPath(), "backprop-web-tests", Guid.NewGuid().ToString("N"));
+    private readonly Factory _factory;
+
+    public DashboardHost()
+    {
+        Directory.CreateDirectory(_folder);
+        _factory = new Factory(Path.Combine(_folder, "backprop.db"));
+        _factory.UseKestrel(options => options.Listen(System.Net.IPAddress.Loopback, 0));
+        _factory.StartServer();
+        var address = _factory.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        BaseAddress = new Uri(address.TrimEnd('/') + "/");
+        Http = new HttpClient { BaseAddress = BaseAddress, Timeout = TimeSpan.FromMinutes(2) };
+    }
+
+    /// <summary>Where the browser goes, e.g. http://127.0.0.1:41234/.</summary>
+    public Uri BaseAddress { get; }
+
+    /// <summary>A plain HTTP client of the same server, for setting up data through the public API.</summary>
+    public HttpClient Http { get; }
+
+    public async ValueTask DisposeAsync()
+    {
+        Http.Dispose();
+        await _factory.DisposeAsync();
+        SqliteConnection.ClearAllPools();
+        try
+        {
+            Directory.Delete(_folder, recursive: true);
+        }
+        catch (IOException)
+        {
+            // A file still open on a slow shutdown; the temp folder is cleaned up eventually anyway.
+        }
+    }
+
+    private sealed class Factory(string databasePath) : WebApplicationFactory<Program>
+    {
+        protected override void ConfigureWebHost(IWebHostBuilder builder)
+        {
+            // Development: static web assets (the dashboard's CSS/JS, Plotly) are served from the build output.
+            builder.UseEnvironment("Development");
+            builder.UseSetting("ConnectionStrings:Default", $"Data Source={databasePath}");
+            builder.UseSetting("Training:PollSeconds", "1");
+            builder.UseSetting("Logging:LogLevel:Default", "Warning");
+        }
+    }
+}

@@ -1,0 +1,100 @@
+using System.Text.RegularExpressions;
+using BackpropService.Contracts;
+using BackpropService.Web.Tests.Infrastructure;
+using Microsoft.Playwright;
+using static Microsoft.Playwright.Assertions;
+
+namespace BackpropService.Web.Tests;
+
+/// <summary>Jobs in a real browser: submit from the form, watch one live, cancel one.</summary>
+public sealed partial class JobPageTests(BrowserFixture browser) : IClassFixture<BrowserFixture>
+{
+    private const string LossPoints = "() => document.getElementById('loss-chart')?.data?.[0]?.x?.length ?? 0";
+
+    [Fact]
+    public async Task A_job_submitted_from_the_form_opens_its_page_where_the_epoch_climbs_and_the_loss_chart_gains_points_while_it_runs()
+    {
+        await using var host = new DashboardHost();
+        var page = await browser.NewPageAsync(host.BaseAddress);
+        await page.GotoAsync("/");
+        await Expect(page.Locator("#no-jobs")).ToBeVisibleAsync();
+
+        // The spirals preset, made slow enough to watch: wide layers, tiny batches, many epochs.
+        await page.ClickAsync("#preset-spirals");
+        await page.FillAsync("#job-name", "watched");
+        await page.FillAsync("#layer-size-0", "256");
+        await page.FillAsync("#layer-size-1", "256");
+        await page.FillAsync("#job-batch", "2");
+        await page.FillAsync("#job-epochs", "3000");
+        await page.FillAsync("#job-patience", "");
+        await page.ClickAsync("#submit-job");
+
+        await Expect(page).ToHaveURLAsync(JobUrl());
+        var epochText = page.Locator("#epoch-text");
+        await Expect(epochText).ToHaveTextAsync(RunningEpoch());
+        int firstEpoch = EpochOf(await epochText.TextContentAsync());
+        await page.WaitForFunctionAsync($"n => ({LossPoints})() >= n", firstEpoch);
+        int firstPoints = await page.EvaluateAsync<int>(LossPoints);
+
+        // A second look, without a reload: more epochs, more points, still running.
+        await page.WaitForFunctionAsync(
+            "n => parseInt((document.getElementById('epoch-text').textContent.match(/Epoch (\\d+)/) || [0, 0])[1]) > n", firstEpoch + 2);
+        await page.WaitForFunctionAsync($"n => ({LossPoints})() > n", firstPoints + 2);
+        int secondEpoch = EpochOf(await epochText.TextContentAsync());
+        Assert.True(secondEpoch > firstEpoch, $"epoch {firstEpoch} then {secondEpoch}");
+        await Expect(page.Locator(".badge[data-status]")).ToHaveTextAsync("running");
+        await Expect(page.Locator("#gradient-chart")).ToBeVisibleAsync();
+        await page.WaitForFunctionAsync("() => (document.getElementById('boundary-chart')?.data?.length ?? 0) > 1");
+
+        var screenshot = TestFiles.ArtifactPath("job-page.png");
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = screenshot, FullPage = true });
+        if (TestFiles.ScreenshotsFolder() is { } docs)
+        {
+            Directory.CreateDirectory(docs);
+            File.Copy(screenshot, Path.Combine(docs, "job-page.png"), overwrite: true);
+        }
+
+        var id = new Uri(page.Url).Segments[^1];
+        await host.Http.CancelJobAsync(id);
+    }
+
+    [Fact]
+    public async Task A_running_job_is_cancelled_from_its_page_and_keeps_its_model()
+    {
+        await using var host = new DashboardHost();
+        var job = await host.Http.SubmitJobAsync(new SubmitJobRequest
+        {
+            Name = "to-cancel",
+            DatasetId = "spirals",
+            Layers = [new LayerDefinition(256, Activation.Tanh), new LayerDefinition(2, Activation.Softmax)],
+            Cost = Cost.CrossEntropy,
+            Optimizer = Optimizer.Adam,
+            LearningRate = 0.01,
+            BatchSize = 2,
+            Epochs = 5000,
+        });
+        var page = await browser.NewPageAsync(host.BaseAddress);
+        await page.GotoAsync($"/jobs/{job.Id}");
+
+        await Expect(page.Locator("#epoch-text")).ToHaveTextAsync(RunningEpoch());
+        await page.ClickAsync("#cancel-job");
+
+        await Expect(page.Locator(".badge[data-status]")).ToHaveTextAsync("cancelled");
+        await Expect(page.Locator("#cancel-job")).ToHaveCountAsync(0);
+        await Expect(page.Locator("#model-link")).ToBeVisibleAsync();
+        var stored = await host.Http.GetAsync<Job>($"api/jobs/{job.Id}");
+        Assert.Equal(JobStatus.Cancelled, stored.Status);
+        Assert.True(stored.Epoch < stored.Epochs);
+    }
+
+    private static int EpochOf(string? text) => int.Parse(EpochNumber().Match(text ?? "").Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture);
+
+    [GeneratedRegex(@"/jobs/[0-9a-f]{32}$")]
+    private static partial Regex JobUrl();
+
+    [GeneratedRegex(@"^Epoch [1-9]\d* / \d+$")]
+    private static partial Regex RunningEpoch();
+
+    [GeneratedRegex(@"Epoch (\d+)")]
+    private static partial Regex EpochNumber();
+}
