@@ -1,0 +1,53 @@
+using System.Text.RegularExpressions;
+using BackpropService.Contracts;
+using BackpropService.Web.Tests.Infrastructure;
+using static Microsoft.Playwright.Assertions;
+
+namespace BackpropService.Web.Tests;
+
+/// <summary>A model's page in a real browser: the digit canvas of an MNIST model.</summary>
+public sealed partial class ModelPageTests(BrowserFixture browser) : IClassFixture<BrowserFixture>
+{
+    [Fact]
+    public async Task Drawing_a_digit_on_an_mnist_models_canvas_shows_the_predicted_class_and_probabilities()
+    {
+        var mnist = TestFiles.MnistFolder();
+        Assert.True(Directory.Exists(mnist), $"The MNIST subset is missing at {mnist}; set MNIST_DIR or provide shared/data/mnist-10k.");
+        await using var host = new DashboardHost();
+        var dataset = await host.Http.UploadIdxAsync(
+            Path.Combine(mnist, "train-images-idx3-ubyte.gz"), Path.Combine(mnist, "train-labels-idx1-ubyte.gz"), "mnist-10k");
+        var job = await host.Http.SubmitJobAsync(new SubmitJobRequest
+        {
+            Name = "digits",
+            DatasetId = dataset.Id,
+            Layers = [new LayerDefinition(30, Activation.Sigmoid), new LayerDefinition(10, Activation.Softmax)],
+            Cost = Cost.CrossEntropy,
+            Optimizer = Optimizer.Adam,
+            LearningRate = 0.005,
+            BatchSize = 32,
+            Epochs = 2,
+        });
+        var trained = await host.Http.WaitUntilFinishedAsync(job.Id, TimeSpan.FromSeconds(90));
+        Assert.Equal(JobStatus.Succeeded, trained.Status);
+
+        var page = await browser.NewPageAsync(host.BaseAddress);
+        await page.GotoAsync($"/models/{trained.ModelId}");
+        var canvas = page.Locator("#digit-canvas");
+        await Expect(canvas).ToBeVisibleAsync();
+
+        // A "1": one vertical stroke down the middle.
+        var box = (await canvas.BoundingBoxAsync())!;
+        await page.Mouse.MoveAsync(box.X + box.Width / 2, box.Y + box.Height * 0.15f);
+        await page.Mouse.DownAsync();
+        for (int step = 1; step <= 10; step++)
+            await page.Mouse.MoveAsync(box.X + box.Width / 2, box.Y + box.Height * (0.15f + 0.07f * step));
+        await page.Mouse.UpAsync();
+        await page.ClickAsync("#predict-digit");
+
+        await Expect(page.Locator("#predicted-class")).ToHaveTextAsync(Digit());
+        await Expect(page.Locator("#prediction .bar-row")).ToHaveCountAsync(10);
+    }
+
+    [GeneratedRegex(@"^[0-9]$")]
+    private static partial Regex Digit();
+}
