@@ -107,7 +107,7 @@ internal static class TrainingBench
             ReadOnlySpan<float> inputs = data.Train.Inputs.AsSpan(start * features, rows * features);
             ReadOnlySpan<float> targets = data.Train.Targets.AsSpan(start * outputs, rows * outputs);
             network.Backpropagate(inputs, targets, rows, cost, workspace, gradients);
-            optimizer.Step(network.Parameters, gradients, options.LearningRate);
+            optimizer.Step(network.Parameters, gradients, (float)options.LearningRate);
         }
 
         for (int b = 0; b < batches; b++) Batch(b); // warm-up (tiered JIT, thread start-up)

@@ -84,7 +84,7 @@ public static class EngineMapping
         Layers = options.Layers.Select(l => new LayerSpec(l.Size, l.Activation.ToEngine())).ToList(),
         Cost = options.Cost.ToEngine(),
         Optimizer = options.Optimizer.ToEngine(),
-        LearningRate = (float)options.LearningRate,
+        LearningRate = options.LearningRate,
         Momentum = (float)options.Momentum,
         BatchSize = options.BatchSize,
         Epochs = options.Epochs,

@@ -100,7 +100,7 @@ internal static class BinaryFields
         LayerSpec[] layers = ReadLayers(reader);
         var cost = ReadEnum<CostKind>(reader);
         var optimizer = ReadEnum<OptimizerKind>(reader);
-        float learningRate = reader.ReadSingle();
+        double learningRate = reader.ReadDouble();
         float momentum = reader.ReadSingle();
         int batchSize = reader.ReadInt32();
         int epochs = reader.ReadInt32();

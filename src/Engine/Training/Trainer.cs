@@ -148,7 +148,8 @@ public sealed class Trainer
 
         long started = Stopwatch.GetTimestamp();
         int epoch = Epoch + 1;
-        float learningRate = (float)_learningRate;
+        double epochLearningRate = _learningRate;
+        float learningRate = (float)epochLearningRate; // the optimizer steps in float
         Network.Parameters.CopyTo(_epochStartParameters, 0);
         // Shuffle from the identity each epoch, so the order depends only on the generator's state,
         // which checkpoints save: a resumed run sees the same mini-batches.
@@ -180,7 +181,7 @@ public sealed class Trainer
             if (!float.IsFinite(batchLoss))
             {
                 Interrupt();
-                throw new TrainingDivergedException(epoch, batches + 1, learningRate);
+                throw new TrainingDivergedException(epoch, batches + 1, epochLearningRate);
             }
             lossSum += batchLoss;
             if (_train.Labels is not null) correct += CountCorrect(_workspace.Output, _batchLabels.AsSpan(0, rows), outputs);
@@ -197,7 +198,7 @@ public sealed class Trainer
         if (validationLoss is double v && !double.IsFinite(v))
         {
             Interrupt();
-            throw new TrainingDivergedException(epoch, batches, learningRate);
+            throw new TrainingDivergedException(epoch, batches, epochLearningRate);
         }
 
         Epoch = epoch;
@@ -208,7 +209,7 @@ public sealed class Trainer
             _train.Labels is null ? null : (double)correct / _train.Samples,
             validationLoss,
             validationAccuracy,
-            learningRate,
+            epochLearningRate,
             _gradientNormSums.Select(sum => sum / batches).ToArray(),
             Stopwatch.GetElapsedTime(started).TotalSeconds);
         _history.Add(metrics);

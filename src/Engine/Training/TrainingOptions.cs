@@ -17,7 +17,7 @@ public sealed record TrainingOptions
     public OptimizerKind Optimizer { get; init; } = OptimizerKind.Sgd;
 
     /// <summary>η.</summary>
-    public float LearningRate { get; init; } = 0.1f;
+    public double LearningRate { get; init; } = 0.1;
 
     /// <summary>μ for the momentum and Nesterov optimizers.</summary>
     public float Momentum { get; init; } = 0.9f;
@@ -86,7 +86,7 @@ public sealed record TrainingOptions
             throw new TrainingOptionsException("cost", why);
         if (!Enum.IsDefined(Optimizer))
             throw new TrainingOptionsException("optimizer", $"unknown optimizer; use {EnumNames.Accepted<OptimizerKind>()}");
-        if (!float.IsFinite(LearningRate) || LearningRate <= 0 || LearningRate > 1000)
+        if (!double.IsFinite(LearningRate) || LearningRate <= 0 || LearningRate > 1000)
             throw new TrainingOptionsException("learningRate", $"learning rate must be greater than 0 and at most 1000, got {LearningRate}");
         if (!float.IsFinite(Momentum) || Momentum < 0 || Momentum >= 1)
             throw new TrainingOptionsException("momentum", $"momentum must be in [0, 1), got {Momentum}");
