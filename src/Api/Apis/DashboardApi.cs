@@ -1,3 +1,4 @@
+using BackpropService.Contracts;
 using BackpropService.Api.Datasets;
 using BackpropService.Api.Persistence;
 using BackpropService.Engine;
@@ -27,7 +28,7 @@ public static class DashboardApi
         return app;
     }
 
-    public static async Task<Results<Ok<DecisionBoundaryResponse>, ValidationProblem, ProblemHttpResult>> GetDecisionBoundary(
+    public static async Task<Results<Ok<DecisionBoundary>, ValidationProblem, ProblemHttpResult>> GetDecisionBoundary(
         string id, IDbContextFactory<BackpropDbContext> dbFactory, DatasetCatalog catalog, CancellationToken cancellationToken,
         int resolution = 40)
     {
@@ -81,11 +82,11 @@ public static class DashboardApi
             pointY.Add(input[1]);
             pointClass.Add(dataset.Labels[i]);
         }
-        return TypedResults.Ok(new DecisionBoundaryResponse(epoch, xs, ys, scores, pointX, pointY, pointClass,
+        return TypedResults.Ok(new DecisionBoundary(epoch, xs, ys, scores, pointX, pointY, pointClass,
             dataset.ClassNames ?? [.. Enumerable.Range(0, dataset.Outputs).Select(c => c.ToString(System.Globalization.CultureInfo.InvariantCulture))]));
     }
 
-    public static async Task<Results<Ok<DatasetPreviewResponse>, ProblemHttpResult>> GetDatasetPreview(
+    public static async Task<Results<Ok<DatasetPreview>, ProblemHttpResult>> GetDatasetPreview(
         string id, DatasetCatalog catalog, CancellationToken cancellationToken, int samples = 16)
     {
         var dataset = await catalog.LoadAsync(id, cancellationToken);
@@ -103,7 +104,7 @@ public static class DashboardApi
             .ToList();
         int side = (int)Math.Round(Math.Sqrt(dataset.Features));
         int? imageWidth = side >= 8 && side * side == dataset.Features ? side : null;
-        return TypedResults.Ok(new DatasetPreviewResponse(id, counts, rows, rowLabels, imageWidth));
+        return TypedResults.Ok(new DatasetPreview(id, counts, rows, rowLabels, imageWidth));
     }
 
     private static double[] Axis(Dataset dataset, int feature, int resolution)

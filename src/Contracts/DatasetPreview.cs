@@ -1,0 +1,15 @@
+namespace BackpropService.Contracts;
+
+/// <summary>
+/// A look at a dataset (<c>GET /api/datasets/{id}/preview</c>): samples per class and the first few samples
+/// (for image data, their pixels).
+/// </summary>
+/// <param name="ClassCounts">Samples per class name; null for regression.</param>
+/// <param name="Labels">Each shown sample's class name (regression: its target).</param>
+/// <param name="ImageWidth">For square image data (e.g. 28 for MNIST): the side length; null otherwise.</param>
+public sealed record DatasetPreview(
+    string Id,
+    IReadOnlyDictionary<string, int>? ClassCounts,
+    IReadOnlyList<float[]> Samples,
+    IReadOnlyList<string> Labels,
+    int? ImageWidth);
