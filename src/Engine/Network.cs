@@ -86,8 +86,21 @@ public sealed class Network<T> where T : unmanaged, IFloatingPointIeee754<T>
     public NetworkWorkspace<T> CreateWorkspace(int maxRows) => new(_layers, maxRows);
 
     /// <summary>Forward pass over a mini-batch (rows × Inputs), filling the workspace's z and a.</summary>
+    public void Forward(ReadOnlySpan<T> inputs, int rows, NetworkWorkspace<T> workspace) => Forward(inputs, rows, workspace, keepWeightedInputs: true);
+
+    /// <summary>
+    /// Inference over a batch (rows × Inputs): the same outputs as <see cref="Forward(ReadOnlySpan{T}, int, NetworkWorkspace{T})"/>,
+    /// bit for bit, without keeping what only backpropagation needs (the workspace's z of ReLU and identity
+    /// layers are not written). Returns the output activations (rows × Outputs), held by the workspace.
+    /// </summary>
+    public ReadOnlySpan<T> Infer(ReadOnlySpan<T> inputs, int rows, NetworkWorkspace<T> workspace)
+    {
+        Forward(inputs, rows, workspace, keepWeightedInputs: false);
+        return workspace.Output;
+    }
+
     [MethodImpl(MethodImplOptions.AggressiveOptimization)] // a hot loop from the first epoch, without waiting for tiered JIT
-    public void Forward(ReadOnlySpan<T> inputs, int rows, NetworkWorkspace<T> workspace)
+    private void Forward(ReadOnlySpan<T> inputs, int rows, NetworkWorkspace<T> workspace, bool keepWeightedInputs)
     {
         if (rows > workspace.MaxRows) throw new ArgumentException($"{rows} rows exceed the workspace's {workspace.MaxRows}.", nameof(rows));
         if (inputs.Length < rows * Inputs) throw new ArgumentException($"inputs hold {inputs.Length} values, {rows} rows need {rows * Inputs}.", nameof(inputs));
@@ -98,6 +111,17 @@ public sealed class Network<T> where T : unmanaged, IFloatingPointIeee754<T>
             int width = layer.Outputs;
             Span<T> weightedInput = workspace.WeightedInputs[layer.Index].AsSpan(0, rows * width);
             Span<T> activation = workspace.Activations[layer.Index].AsSpan(0, rows * width);
+            ActivationKind kind = layer.Activation.Kind;
+
+            // zˡ = aˡ⁻¹ · Wˡᵀ + bˡ and aˡ = σ(zˡ) as each element is stored, where a fused kernel exists
+            // (ReLU, identity); z is then written only when backpropagation will need it.
+            if ((kind is ActivationKind.Relu or ActivationKind.Identity)
+                && Gemm.TryForwardFused(previous, Weights(layer.Index), Biases(layer.Index), keepWeightedInputs ? weightedInput : default,
+                    activation, relu: kind == ActivationKind.Relu, rows, width, layer.Inputs, _threads))
+            {
+                previous = activation;
+                continue;
+            }
 
             // zˡ = aˡ⁻¹ · Wˡᵀ + bˡ (one row per sample; the bias is added as each element of z is stored)
             Gemm.MultiplyTransposedB(previous, Weights(layer.Index), Biases(layer.Index), weightedInput, rows, width, layer.Inputs, T.One, accumulate: false, _threads);

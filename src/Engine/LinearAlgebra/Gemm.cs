@@ -51,6 +51,32 @@ public static class Gemm
         }
     }
 
+    /// <summary>
+    /// The forward product of a layer with its activation fused into the store, when a fused kernel exists
+    /// for it (float, AVX2 + FMA, at least <see cref="ForwardGemm.MinRows"/> rows): z = a·Wᵀ + b into
+    /// <paramref name="z"/> (skipped when empty) and σ(z) into <paramref name="activation"/> (skipped when empty),
+    /// σ = ReLU when <paramref name="relu"/>, else identity. Gives the bits of <see cref="MultiplyTransposedB{T}(ReadOnlySpan{T}, ReadOnlySpan{T}, ReadOnlySpan{T}, Span{T}, int, int, int, T, bool, int)"/>
+    /// followed by the activation's own Forward. Returns false (nothing written) when there is no such kernel.
+    /// </summary>
+    internal static bool TryForwardFused<T>(ReadOnlySpan<T> a, ReadOnlySpan<T> weights, ReadOnlySpan<T> bias, Span<T> z, Span<T> activation,
+        bool relu, int m, int n, int k, int threads)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        if (typeof(T) != typeof(float) || !SingleGemm.IsSupported || m < ForwardGemm.MinRows) return false;
+        CheckLengths(a.Length, m * k, weights.Length, n * k, Math.Max(z.Length, activation.Length), m * n);
+        if ((!z.IsEmpty && z.Length < m * n) || (!activation.IsEmpty && activation.Length < m * n) || bias.Length < n)
+            throw new ArgumentException("z, activation or bias too short.");
+        unsafe
+        {
+            fixed (T* pa = a, pw = weights, pb = bias, pz = z, pact = activation)
+            {
+                ForwardGemm.Run((float*)pa, (float*)pw, (float*)pb, z.IsEmpty ? null : (float*)pz, activation.IsEmpty ? null : (float*)pact,
+                    relu, m, n, k, 1f, accumulate: false, threads);
+            }
+        }
+        return true;
+    }
+
     /// <summary>C[m×n] = α·A[m×k]·B[k×n], added to C when <paramref name="accumulate"/>.</summary>
     public static void Multiply<T>(ReadOnlySpan<T> a, ReadOnlySpan<T> b, Span<T> c, int m, int n, int k, T alpha, bool accumulate, int threads = 1)
         where T : unmanaged, IFloatingPointIeee754<T>

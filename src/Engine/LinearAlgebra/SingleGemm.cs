@@ -14,8 +14,9 @@ namespace BackpropService.Engine.LinearAlgebra;
 /// while the 6-row A slivers stream from L2.
 /// </para>
 /// <para>
-/// <b>A·Bᵀ</b> (forward pass, inference): both operands run along k, so a 2×4 tile of dot products
-/// (8 accumulators over k, 8 lanes each) needs no packing; one sample (m = 1) is the same kernel.
+/// <b>A·Bᵀ</b> (forward pass, inference) below <see cref="ForwardGemm.MinRows"/> rows: both operands run along
+/// k, so a 2×4 tile of dot products (8 accumulators over k, 8 lanes each) needs no packing; one sample (m = 1)
+/// is the same kernel. From <see cref="ForwardGemm.MinRows"/> rows on, <see cref="ForwardGemm"/>.
 /// </para>
 /// <para>
 /// Determinism: every element of C is computed by the same sequence of operations whatever the tile it falls
@@ -29,9 +30,6 @@ internal static unsafe class SingleGemm
     private const int BlockK = 256, BlockRows = 96, BlockColumns = 1024;
     private const int DotRows = 2, DotColumns = 4;              // register tile of the dot kernel
     private const int DotBlockRows = 64;
-
-    /// <summary>From this many rows on, A·Bᵀ packs Bᵀ and runs the packed kernel; below, the dot kernel (no packing).</summary>
-    private const int PackedForwardRows = 16;
 
     /// <summary>Products smaller than this many multiply-adds stay on one thread (a hand-off costs a few µs).</summary>
     private const long ParallelThreshold = 1L << 20;
@@ -57,7 +55,7 @@ internal static unsafe class SingleGemm
             int parts = Parts(m, n, k, threads);
             if (parts == 1)
             {
-                Packed(pa, pb, pc, m, n, k, n, alpha, accumulate, transposeA, transposeB: false, 0, m, 0, n);
+                Packed(pa, pb, pc, m, n, k, n, alpha, accumulate, transposeA, 0, m, 0, n);
                 return;
             }
             GemmWork work = t_work ??= new GemmWork();
@@ -74,42 +72,20 @@ internal static unsafe class SingleGemm
         fixed (float* pa = a, pb = b, pc = c, pbias = bias)
         {
             float* biasOrNull = bias.IsEmpty ? null : pbias;
-            int parts = Parts(m, n, k, threads);
-            GemmKind kind = GemmKind.TransposedB;
-            if (m >= PackedForwardRows)
+            if (m >= ForwardGemm.MinRows)
             {
-                // Enough rows to pay for packing Bᵀ: the packed kernel, with C started from the bias.
-                kind = GemmKind.PackedTransposedB;
-                if (biasOrNull != null)
-                {
-                    if (!accumulate)
-                    {
-                        for (int i = 0; i < m; i++) bias[..n].CopyTo(new Span<float>(pc + (long)i * n, n));
-                    }
-                    else
-                    {
-                        for (int i = 0; i < m; i++)
-                        {
-                            var row = new Span<float>(pc + (long)i * n, n);
-                            System.Numerics.Tensors.TensorPrimitives.Add(row, bias[..n], row);
-                        }
-                    }
-                    accumulate = true;
-                }
-                if (k == 0)
-                {
-                    if (!accumulate) new Span<float>(pc, m * n).Clear();
-                    return;
-                }
+                // Enough rows to pay for packing Bᵀ: the forward kernel (bias added as C is stored).
+                ForwardGemm.Run(pa, pb, biasOrNull, pc, null, relu: false, m, n, k, alpha, accumulate, threads);
+                return;
             }
+            int parts = Parts(m, n, k, threads);
             if (parts == 1)
             {
-                if (kind == GemmKind.TransposedB) Dot(pa, pb, biasOrNull, pc, n, k, alpha, accumulate, 0, m, 0, n);
-                else Packed(pa, pb, pc, m, n, k, n, alpha, accumulate, transposeA: false, transposeB: true, 0, m, 0, n);
+                Dot(pa, pb, biasOrNull, pc, n, k, alpha, accumulate, 0, m, 0, n);
                 return;
             }
             GemmWork work = t_work ??= new GemmWork();
-            work.Set(kind, pa, pb, pc, biasOrNull, m, n, k, alpha, accumulate);
+            work.Set(GemmKind.TransposedB, pa, pb, pc, biasOrNull, m, n, k, alpha, accumulate);
             WorkerTeam.Run(work, parts);
         }
     }
@@ -120,7 +96,7 @@ internal static unsafe class SingleGemm
         return Math.Min(threads, WorkerTeam.MaxParts);
     }
 
-    private enum GemmKind { Plain, TransposedA, TransposedB, PackedTransposedB }
+    private enum GemmKind { Plain, TransposedA, TransposedB }
 
     /// <summary>One product split into bands of C's rows or columns; reused per calling thread.</summary>
     private sealed class GemmWork : ParallelWork
@@ -168,7 +144,7 @@ internal static unsafe class SingleGemm
             if (_kind == GemmKind.TransposedB)
                 Dot(_a, _b, _bias, _c, _n, _k, _alpha, _accumulate, rowStart, rowEnd, columnStart, columnEnd);
             else
-                Packed(_a, _b, _c, _m, _n, _k, _n, _alpha, _accumulate, _kind == GemmKind.TransposedA, _kind == GemmKind.PackedTransposedB, rowStart, rowEnd, columnStart, columnEnd);
+                Packed(_a, _b, _c, _m, _n, _k, _n, _alpha, _accumulate, _kind == GemmKind.TransposedA, rowStart, rowEnd, columnStart, columnEnd);
         }
 
         private static (int Start, int End) Band(int length, int grain, int part, int parts)
@@ -187,7 +163,7 @@ internal static unsafe class SingleGemm
     /// or k×m when <paramref name="transposeA"/>; B is k×n row-major; C has leading dimension <paramref name="ldc"/>.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Packed(float* a, float* b, float* c, int m, int n, int k, int ldc, float alpha, bool accumulate, bool transposeA, bool transposeB,
+    private static void Packed(float* a, float* b, float* c, int m, int n, int k, int ldc, float alpha, bool accumulate, bool transposeA,
         int rowStart, int rowEnd, int columnStart, int columnEnd)
     {
         float[] packedA = t_packedA ??= GC.AllocateUninitializedArray<float>(BlockRows * BlockK, pinned: true);
@@ -203,8 +179,7 @@ internal static unsafe class SingleGemm
             {
                 int kc = Math.Min(BlockK, k - pc);
                 bool overwrite = pc == 0 && !accumulate;
-                if (transposeB) PackBTransposed(b + (long)jc * k + pc, k, kc, nc, pb);
-                else PackB(b + (long)pc * n + jc, n, kc, nc, pb);
+                PackB(b + (long)pc * n + jc, n, kc, nc, pb);
                 for (int ic = rowStart; ic < rowEnd; ic += BlockRows)
                 {
                     int mc = Math.Min(BlockRows, rowEnd - ic);
@@ -262,29 +237,6 @@ internal static unsafe class SingleGemm
                     for (; j < TileColumns; j++) target[j] = 0f;
                     source += ldb;
                     target += TileColumns;
-                }
-            }
-        }
-    }
-
-    /// <summary>Bᵀ: B stored n × k (leading dimension ldb), so column j of op(B) is row j of B.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void PackBTransposed(float* b, int ldb, int kc, int nc, float* packed)
-    {
-        for (int jr = 0; jr < nc; jr += TileColumns)
-        {
-            int columns = Math.Min(TileColumns, nc - jr);
-            float* target = packed + (long)jr * kc;
-            for (int j = 0; j < TileColumns; j++)
-            {
-                if (j < columns)
-                {
-                    float* source = b + (long)(jr + j) * ldb;
-                    for (int p = 0; p < kc; p++) target[p * TileColumns + j] = source[p];
-                }
-                else
-                {
-                    for (int p = 0; p < kc; p++) target[p * TileColumns + j] = 0f;
                 }
             }
         }

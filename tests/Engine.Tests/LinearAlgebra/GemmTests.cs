@@ -18,6 +18,8 @@ public sealed class GemmTests
         [
             (1, 1, 1), (1, 7, 33), (7, 1, 5), (7, 7, 7), (33, 17, 9), (6, 16, 8), (13, 35, 257),
             (257, 33, 7), (2, 257, 300), (16, 5, 784), (40, 70, 600), (1, 30, 784), (10, 30, 784),
+            // the forward kernel (A·Bᵀ from 16 rows): 64- and 16-column slivers, partial 6-row panels, no k blocking
+            (16, 64, 1), (17, 65, 33), (23, 130, 784), (16, 10, 128), (31, 200, 300), (100, 256, 1030),
         ];
         foreach (Form form in Enum.GetValues<Form>())
             foreach ((int m, int n, int k) in shapes) data.Add(form, m, n, k);
@@ -49,6 +51,45 @@ public sealed class GemmTests
                 Assert.Equal(one, two);
             }
         }
+    }
+
+    [Theory]
+    [InlineData(false, 1)]
+    [InlineData(true, 1)]
+    [InlineData(false, 2)]
+    [InlineData(true, 2)]
+    public void Fused_forward_gives_the_bits_of_the_product_then_the_activation(bool relu, int threads)
+    {
+        foreach ((int m, int n, int k) in new[] { (16, 10, 128), (23, 130, 784), (64, 256, 784), (131, 257, 300), (2000, 33, 20) })
+        {
+            (float[] a, float[] w, float[] bias) = (Random<float>(m * k, m), Random<float>(n * k, n), Random<float>(n, k));
+            var expectedZ = new float[m * n];
+            Gemm.MultiplyTransposedB<float>(a, w, bias, expectedZ, m, n, k, 1f, accumulate: false);
+            float[] expectedA = relu ? expectedZ.Select(z => MathF.Max(z, 0f)).ToArray() : expectedZ;
+            var z = new float[m * n];
+            var activation = new float[m * n];
+            Assert.True(Gemm.TryForwardFused<float>(a, w, bias, z, activation, relu, m, n, k, threads));
+            Assert.Equal(expectedZ, z);
+            Assert.Equal(expectedA, activation);
+            var activationOnly = new float[m * n];
+            Assert.True(Gemm.TryForwardFused<float>(a, w, bias, default, activationOnly, relu, m, n, k, threads));
+            Assert.Equal(expectedA, activationOnly);
+        }
+    }
+
+    [Fact]
+    public void Infer_gives_the_outputs_of_Forward()
+    {
+        var network = new Network<float>(784, [new LayerSpec(256, Activations.ActivationKind.Relu), new LayerSpec(128, Activations.ActivationKind.Relu),
+            new LayerSpec(10, Activations.ActivationKind.Softmax)]) { Threads = 2 };
+        float[] parameters = Random<float>(network.ParameterCount, 5);
+        parameters.CopyTo(network.Parameters, 0);
+        float[] inputs = Random<float>(100 * 784, 6);
+        NetworkWorkspace<float> workspace = network.CreateWorkspace(100);
+        network.Forward(inputs, 100, workspace);
+        float[] forward = workspace.Output.ToArray();
+        float[] infer = network.Infer(inputs, 100, network.CreateWorkspace(100)).ToArray();
+        Assert.Equal(forward, infer);
     }
 
     [Fact]
