@@ -1,4 +1,5 @@
 using System.Numerics;
+using System.Runtime.CompilerServices;
 
 namespace BackpropService.Engine.Activations;
 
@@ -12,6 +13,7 @@ public sealed class LeakyReluActivation : Activation
 
     public override ActivationKind Kind => ActivationKind.LeakyRelu;
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot from the first mini-batch, without waiting for tiered JIT
     public override void Forward<T>(ReadOnlySpan<T> weightedInput, Span<T> activation, int width)
     {
         T slope = T.CreateChecked(NegativeSlope);
@@ -23,6 +25,7 @@ public sealed class LeakyReluActivation : Activation
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot from the first mini-batch, without waiting for tiered JIT
     public override void BackpropagateInPlace<T>(ReadOnlySpan<T> weightedInput, ReadOnlySpan<T> activation, Span<T> gradient, int width)
     {
         T slope = T.CreateChecked(NegativeSlope);

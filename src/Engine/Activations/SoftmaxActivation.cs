@@ -1,4 +1,5 @@
 using System.Numerics;
+using System.Runtime.CompilerServices;
 using System.Numerics.Tensors;
 
 namespace BackpropService.Engine.Activations;
@@ -13,6 +14,7 @@ public sealed class SoftmaxActivation : Activation
 
     public override ActivationKind Kind => ActivationKind.Softmax;
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot from the first mini-batch, without waiting for tiered JIT
     public override void Forward<T>(ReadOnlySpan<T> weightedInput, Span<T> activation, int width)
     {
         for (int row = 0; row < weightedInput.Length; row += width)
@@ -27,6 +29,7 @@ public sealed class SoftmaxActivation : Activation
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot from the first mini-batch, without waiting for tiered JIT
     public override void BackpropagateInPlace<T>(ReadOnlySpan<T> weightedInput, ReadOnlySpan<T> activation, Span<T> gradient, int width)
     {
         // ∂C/∂z_i = Σ_j ∂C/∂a_j · a_j(δ_ij − a_i) = a_i (∂C/∂a_i − Σ_j ∂C/∂a_j a_j)

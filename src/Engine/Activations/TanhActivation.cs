@@ -1,4 +1,5 @@
 using System.Numerics;
+using System.Runtime.CompilerServices;
 using System.Numerics.Tensors;
 using System.Runtime.InteropServices;
 
@@ -11,9 +12,11 @@ public sealed class TanhActivation : Activation
 
     public override ActivationKind Kind => ActivationKind.Tanh;
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot from the first mini-batch, without waiting for tiered JIT
     public override void Forward<T>(ReadOnlySpan<T> weightedInput, Span<T> activation, int width) =>
         TensorPrimitives.Tanh(weightedInput, activation);
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot from the first mini-batch, without waiting for tiered JIT
     public override void BackpropagateInPlace<T>(ReadOnlySpan<T> weightedInput, ReadOnlySpan<T> activation, Span<T> gradient, int width)
     {
         activation = activation[..gradient.Length];

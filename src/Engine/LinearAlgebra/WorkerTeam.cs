@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Runtime.CompilerServices;
 using System.Runtime.ExceptionServices;
 using System.Runtime.Intrinsics.X86;
 
@@ -24,6 +25,7 @@ internal static class WorkerTeam
     /// <summary>Helpers that can run at once beside the caller.</summary>
     public static int MaxParts => Environment.ProcessorCount;
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Run(ParallelWork work, int parts)
     {
         parts = Math.Min(parts, MaxParts);
@@ -80,6 +82,7 @@ internal static class WorkerTeam
             thread.Start();
         }
 
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public void Start(ParallelWork work, int part, int parts)
         {
             _part = part;
@@ -99,6 +102,7 @@ internal static class WorkerTeam
             ExceptionDispatchInfo.Throw(error);
         }
 
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private void Loop()
         {
             while (true)
@@ -117,6 +121,7 @@ internal static class WorkerTeam
             }
         }
 
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private ParallelWork WaitForWork()
         {
             long started = Stopwatch.GetTimestamp();
