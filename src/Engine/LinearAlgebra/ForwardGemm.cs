@@ -6,7 +6,8 @@ using System.Runtime.Intrinsics.X86;
 namespace BackpropService.Engine.LinearAlgebra;
 
 /// <summary>
-/// The forward product of a layer for batches of <see cref="MinRows"/> rows or more:
+/// The forward product of a layer for batches of <see cref="MinRows"/> rows or more (and, with B copied
+/// rather than transposed and A read along its columns, <see cref="SingleGemm"/>'s A·B and Aᵀ·B):
 /// Z = α·A[m×k]·W[n×k]ᵀ (+ C) (+ bias), with ReLU or identity applied as Z is stored, into Z, into a
 /// separate activation matrix, or both (inference skips Z).
 /// <para>
@@ -52,7 +53,7 @@ internal static unsafe class ForwardGemm
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Run(float* a, float* w, float* bias, float* z, float* activation, bool relu, int m, int n, int k,
-        float alpha, bool accumulate, int threads)
+        float alpha, bool accumulate, int threads, bool transposeA = false, bool transposeB = true)
     {
         if (m == 0 || n == 0) return;
         if (accumulate && z == null) throw new ArgumentException("accumulating needs z.");
@@ -66,9 +67,11 @@ internal static unsafe class ForwardGemm
         int parts = threads <= 1 || (long)m * n * k < ParallelThreshold ? 1 : Math.Min(threads, WorkerTeam.MaxParts);
         ForwardWork work = t_work ??= new ForwardWork();
         work.Set(a, w, bias, z, activation, packed, relu, m, n, k, alpha, accumulate);
+        work.TransposeA = transposeA;
+        work.TransposeB = transposeB;
         if (parts == 1)
         {
-            Pack(w, n, k, packed, 0, n);
+            Pack(w, n, k, packed, 0, n, transposeB);
             Compute(work, 0, m, 0, n);
             return;
         }
@@ -82,7 +85,7 @@ internal static unsafe class ForwardGemm
     private sealed class ForwardWork : ParallelWork
     {
         public float* A, W, Bias, Z, Activation, Packed;
-        public bool Relu, Accumulate, Packing;
+        public bool Relu, Accumulate, Packing, TransposeA, TransposeB;
         public int M, N, K;
         public float Alpha;
 
@@ -103,7 +106,7 @@ internal static unsafe class ForwardGemm
             if (Packing)
             {
                 (int start, int end) = Band(N, Wide, part, parts);
-                if (start < end) Pack(W, N, K, Packed, start, end);
+                if (start < end) Pack(W, N, K, Packed, start, end, TransposeB);
                 return;
             }
             // Rows when there are enough of them (every thread reads all of Wᵀ, packed once), else columns.
@@ -132,10 +135,33 @@ internal static unsafe class ForwardGemm
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static int SliverWidth(int j0, int n) => n - j0 >= Wide ? Wide : Narrow;
 
-    /// <summary>Columns [start, end) of Wᵀ (rows of W) into their slivers: sliver j0 at packed + j0·k, element [p·width + jj].</summary>
+    /// <summary>
+    /// Columns [start, end) of op(B) into their slivers: sliver j0 at packed + j0·k, element [p·width + jj] =
+    /// op(B)[p, j0 + jj]. op(B) = Wᵀ for W stored n × k (<paramref name="transposed"/>), else B stored k × n.
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Pack(float* w, int n, int k, float* packed, int start, int end)
+    private static void Pack(float* w, int n, int k, float* packed, int start, int end, bool transposed)
     {
+        if (!transposed)
+        {
+            for (int j0 = start; j0 < end; )
+            {
+                int width = SliverWidth(j0, n);
+                int valid = Math.Min(width, n - j0);
+                float* target = packed + (long)j0 * k;
+                for (int p = 0; p < k; p++)
+                {
+                    float* source = w + (long)p * n + j0;
+                    float* row = target + (long)p * width;
+                    int jj = 0;
+                    for (; jj + 8 <= valid; jj += 8) Vector256.Store(Vector256.Load(source + jj), row + jj);
+                    for (; jj < valid; jj++) row[jj] = source[jj];
+                    for (; jj < width; jj++) row[jj] = 0f;
+                }
+                j0 += width;
+            }
+            return;
+        }
         for (int j0 = start; j0 < end; )
         {
             int width = SliverWidth(j0, n);
@@ -197,6 +223,9 @@ internal static unsafe class ForwardGemm
     private static void Compute(ForwardWork work, int rowStart, int rowEnd, int columnStart, int columnEnd)
     {
         int n = work.N, k = work.K;
+        // Row i of op(A) runs along k with stride 1 (A stored m × k) or m (A stored k × m, transposed).
+        long rowStep = work.TransposeA ? 1 : k;
+        int stride = work.TransposeA ? work.M : 1;
         // Columns in blocks whose packed Wᵀ stays in L2 while every 6-row panel of the band runs over it.
         int blockColumns = Math.Max(Wide, BlockFloats / Math.Max(k, 1) / Wide * Wide);
         float* tile = stackalloc float[Rows * 64];
@@ -207,19 +236,19 @@ internal static unsafe class ForwardGemm
             {
                 int rows = Math.Min(Rows, rowEnd - i);
                 // A partial panel repeats its last row; the repeats are computed and dropped.
-                float* a0 = work.A + (long)i * k;
-                float* a1 = work.A + (long)(i + Math.Min(1, rows - 1)) * k;
-                float* a2 = work.A + (long)(i + Math.Min(2, rows - 1)) * k;
-                float* a3 = work.A + (long)(i + Math.Min(3, rows - 1)) * k;
-                float* a4 = work.A + (long)(i + Math.Min(4, rows - 1)) * k;
-                float* a5 = work.A + (long)(i + Math.Min(5, rows - 1)) * k;
+                float* a0 = work.A + i * rowStep;
+                float* a1 = work.A + (i + Math.Min(1, rows - 1)) * rowStep;
+                float* a2 = work.A + (i + Math.Min(2, rows - 1)) * rowStep;
+                float* a3 = work.A + (i + Math.Min(3, rows - 1)) * rowStep;
+                float* a4 = work.A + (i + Math.Min(4, rows - 1)) * rowStep;
+                float* a5 = work.A + (i + Math.Min(5, rows - 1)) * rowStep;
                 for (int j0 = jc; j0 < jcEnd; )
                 {
                     int width = SliverWidth(j0, n);
                     float* sliver = work.Packed + (long)j0 * k;
-                    if (!UseAvx512) Kernel6x16Avx2(a0, a1, a2, a3, a4, a5, sliver, k, tile);
-                    else if (width == 64) Kernel6x64(a0, a1, a2, a3, a4, a5, sliver, k, tile);
-                    else Kernel6x16(a0, a1, a2, a3, a4, a5, sliver, k, tile);
+                    if (!UseAvx512) Kernel6x16Avx2(a0, a1, a2, a3, a4, a5, stride, sliver, k, tile);
+                    else if (width == 64) Kernel6x64(a0, a1, a2, a3, a4, a5, stride, sliver, k, tile);
+                    else Kernel6x16(a0, a1, a2, a3, a4, a5, stride, sliver, k, tile);
                     Store(work, tile, width, i, rows, j0, Math.Min(width, n - j0));
                     j0 += width;
                 }
@@ -264,10 +293,10 @@ internal static unsafe class ForwardGemm
     }
 
     // ------------------------------------------------------------------------------------------- kernels
-    // Each: tile[r·width + j] = Σ_p a_r[p]·sliver[p·width + j], one FMA per p in order.
+    // Each: tile[r·width + j] = Σ_p a_r[p·stride]·sliver[p·width + j], one FMA per p in order.
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Kernel6x64(float* a0, float* a1, float* a2, float* a3, float* a4, float* a5, float* b, int k, float* tile)
+    private static void Kernel6x64(float* a0, float* a1, float* a2, float* a3, float* a4, float* a5, int stride, float* b, int k, float* tile)
     {
         Vector512<float> c00 = default, c01 = default, c02 = default, c03 = default,
             c10 = default, c11 = default, c12 = default, c13 = default,
@@ -275,7 +304,7 @@ internal static unsafe class ForwardGemm
             c30 = default, c31 = default, c32 = default, c33 = default,
             c40 = default, c41 = default, c42 = default, c43 = default,
             c50 = default, c51 = default, c52 = default, c53 = default;
-        for (int p = 0; p < k; p++)
+        for (long p = 0, end = (long)k * stride; p < end; p += stride)
         {
             Vector512<float> b0 = Vector512.Load(b), b1 = Vector512.Load(b + 16), b2 = Vector512.Load(b + 32), b3 = Vector512.Load(b + 48);
             Vector512<float> x = Vector512.Create(a0[p]);
@@ -307,10 +336,10 @@ internal static unsafe class ForwardGemm
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Kernel6x16(float* a0, float* a1, float* a2, float* a3, float* a4, float* a5, float* b, int k, float* tile)
+    private static void Kernel6x16(float* a0, float* a1, float* a2, float* a3, float* a4, float* a5, int stride, float* b, int k, float* tile)
     {
         Vector512<float> c0 = default, c1 = default, c2 = default, c3 = default, c4 = default, c5 = default;
-        for (int p = 0; p < k; p++)
+        for (long p = 0, end = (long)k * stride; p < end; p += stride)
         {
             Vector512<float> b0 = Vector512.Load(b);
             c0 = Avx512F.FusedMultiplyAdd(Vector512.Create(a0[p]), b0, c0);
@@ -325,11 +354,11 @@ internal static unsafe class ForwardGemm
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Kernel6x16Avx2(float* a0, float* a1, float* a2, float* a3, float* a4, float* a5, float* b, int k, float* tile)
+    private static void Kernel6x16Avx2(float* a0, float* a1, float* a2, float* a3, float* a4, float* a5, int stride, float* b, int k, float* tile)
     {
         Vector256<float> c00 = default, c01 = default, c10 = default, c11 = default, c20 = default, c21 = default,
             c30 = default, c31 = default, c40 = default, c41 = default, c50 = default, c51 = default;
-        for (int p = 0; p < k; p++)
+        for (long p = 0, end = (long)k * stride; p < end; p += stride)
         {
             Vector256<float> b0 = Vector256.Load(b), b1 = Vector256.Load(b + 8);
             Vector256<float> x = Vector256.Create(a0[p]);

@@ -8,7 +8,8 @@ namespace BackpropService.Engine.LinearAlgebra;
 /// <summary>
 /// Single-precision products with Vector256 + FMA, the hot path of training and inference.
 /// <para>
-/// <b>A·B and Aᵀ·B</b> (BP2, BP4): the classic packed scheme. B is packed a K_C × N_C panel at a time into
+/// <b>A·B and Aᵀ·B</b> (BP2, BP4) from <see cref="ForwardGemm.MinRows"/> rows and k ≥ <see cref="ShortK"/> run on
+/// <see cref="ForwardGemm"/> (B's slivers copied, Aᵀ broadcast along its rows). Below that, the classic packed scheme. B is packed a K_C × N_C panel at a time into
 /// slivers of 16 columns, A a M_C × K_C block at a time into slivers of 6 rows (both zero-padded), and a 6×16
 /// register tile (12 accumulators) runs over each pair of slivers: a 16-column B sliver (16 KiB) stays in L1
 /// while the 6-row A slivers stream from L2.
@@ -31,6 +32,12 @@ internal static unsafe class SingleGemm
     private const int DotRows = 2, DotColumns = 4;              // register tile of the dot kernel
     private const int DotBlockRows = 64;
 
+    /// <summary>
+    /// Below this k, A·B and Aᵀ·B stay on the kernel below, which stores its tile straight into C (the forward
+    /// kernel's store through a tile buffer costs more than its sums when k is this short, e.g. BP4 of W1, k = 10).
+    /// </summary>
+    private const int ShortK = 32;
+
     /// <summary>Products smaller than this many multiply-adds stay on one thread (a hand-off costs a few µs).</summary>
     private const long ParallelThreshold = 1L << 20;
 
@@ -50,6 +57,12 @@ internal static unsafe class SingleGemm
             if (k == 0)
             {
                 if (!accumulate) new Span<float>(pc, m * n).Clear();
+                return;
+            }
+            if (m >= ForwardGemm.MinRows && k >= ShortK)
+            {
+                // The kernel of the forward pass, with B's slivers copied rather than transposed.
+                ForwardGemm.Run(pa, pb, null, pc, null, relu: false, m, n, k, alpha, accumulate, threads, transposeA, transposeB: false);
                 return;
             }
             int parts = Parts(m, n, k, threads);
