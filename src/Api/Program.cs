@@ -3,6 +3,7 @@ using BackpropService.Api.Extensions;
 using BackpropService.Api.Hubs;
 using BackpropService.Api.OpenApi;
 using BackpropService.Api.Persistence;
+using BackpropService.Api.Predict;
 using BackpropService.Api.Training;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -10,6 +11,7 @@ var builder = WebApplication.CreateBuilder(args);
 builder.AddServiceDefaults();
 builder.AddPersistence();
 builder.AddTraining();
+builder.AddPredict();
 builder.AddApiDocumentation();
 builder.AddLiveUpdates();
 builder.AddDashboard();

@@ -105,7 +105,7 @@ public static class ModelsApi
 
     public static async Task<IResult> ImportModel(
         HttpRequest request, IOptions<ServiceLimits> limits, IDbContextFactory<BackpropDbContext> dbFactory,
-        CancellationToken cancellationToken, string? name = null)
+        Models.IModelChanges changes, CancellationToken cancellationToken, string? name = null)
     {
         byte[]? bytes;
         if (request.HasFormContentType)
@@ -141,17 +141,18 @@ public static class ModelsApi
         }
 
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        var entity = Models.ModelStore.SaveWith(db, model, string.IsNullOrWhiteSpace(name) ? "imported" : name.Trim(),
+        var entity = Models.ModelStore.SaveWith(db, changes, model, string.IsNullOrWhiteSpace(name) ? "imported" : name.Trim(),
             jobId: null, datasetId: null, metrics: null);
         return TypedResults.Created($"/api/models/{entity.Id}", entity.ToContract());
     }
 
     public static async Task<Results<NoContent, ProblemHttpResult>> DeleteModel(
-        string id, IDbContextFactory<BackpropDbContext> dbFactory, Models.ModelCache cache, CancellationToken cancellationToken)
+        string id, IDbContextFactory<BackpropDbContext> dbFactory, Models.IModelChanges changes, CancellationToken cancellationToken)
     {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        int deleted = await db.Models.Where(m => m.Id == id).ExecuteDeleteAsync(cancellationToken);
-        cache.Remove(id);
+        int deleted;
+        using (changes.BeginWrite(name: null, modelId: id))
+            deleted = await db.Models.Where(m => m.Id == id).ExecuteDeleteAsync(cancellationToken);
         return deleted == 1 ? TypedResults.NoContent() : ApiProblems.NotFound("Model", id);
     }
 }

@@ -1,96 +1,228 @@
+using System.Buffers;
+using BackpropService.Api.Models;
 using BackpropService.Api.OpenApi;
 using BackpropService.Api.Options;
-using BackpropService.Api.Persistence;
+using BackpropService.Api.Predict;
 using BackpropService.Api.Validation;
 using BackpropService.Contracts;
-using BackpropService.Engine;
 using Microsoft.AspNetCore.Http.HttpResults;
-using Microsoft.EntityFrameworkCore;
+using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Options;
 
 namespace BackpropService.Api.Apis;
 
-/// <summary><c>POST /predict</c>: what other services call. The model is named by id, or by name for its latest version.</summary>
+/// <summary>
+/// <c>POST /predict</c> (and <c>POST /api/models/{id}/predict</c>): what other services call. The model is
+/// named by id, or by name for its latest version, and comes from <see cref="ModelCache"/> (no database on
+/// a hit). The body is JSON, or the compact binary <see cref="BinaryPredictFormat"/>; the answer follows
+/// <c>Accept</c>, else the request's format. Both are read and written by hand: no array per row, no
+/// response objects.
+/// </summary>
 public static class PredictApi
 {
+    public const string Description =
+        "Runs a model on a batch of inputs. The model is an id, or a name for its latest version.\n\n"
+        + "**JSON** (`Content-Type: application/json`): `{ \"model\": \"<id or name>\", \"inputs\": [[...], ...] }` → "
+        + "`{ modelId, predictions: [ { outputs, class, label } ] }` (`class`/`label` for classifiers only).\n\n"
+        + "**Binary** (`Content-Type: application/x-float32`, also `application/octet-stream`), little-endian:\n\n"
+        + "| offset | size | request | response |\n|---|---|---|---|\n"
+        + "| 0 | 4 | magic `BPF1` (42 50 46 31) | magic `BPF1` |\n"
+        + "| 4 | 4 | uint32 rows (1 … Limits:MaxPredictRows) | uint32 rows |\n"
+        + "| 8 | 4 | uint32 columns (= the model's inputs) | uint32 outputs |\n"
+        + "| 12 | 2 | uint16 n = model id/name bytes (0: the route's id or `?model=`) | uint16 n = model id bytes |\n"
+        + "| 14 | 2 | uint16 flags = 0 | uint16 flags: bit 0 = class indices follow |\n"
+        + "| 16 | n | model id or name, UTF-8 | id of the version that answered, UTF-8 |\n"
+        + "| 16+n | | rows × columns float32, row by row | rows × outputs float32, then rows × int32 class index (classifiers) |\n\n"
+        + "The answer is binary when `Accept` names `application/x-float32` (or `application/octet-stream`), JSON when it "
+        + "names JSON, else in the request's format. Errors are always problem details (JSON) naming the field: "
+        + "`inputs[i]` or `columns` for a wrong width, `rows` or `inputs` for too many rows, `inputs[i][j]` for a value "
+        + "that is not a finite number, `body` for a truncated or foreign body; an unknown model is 404.";
+
     public static RequestExample XorExample { get; } = new("xor", "The four XOR corners, for a model trained on the xor set",
         new PredictRequest("xor", [[-1f, -1f], [-1f, 1f], [1f, -1f], [1f, 1f]]));
 
+    /// <summary>Configuration flag that adds <c>POST /bench/trivial</c> (bench/predict-load.sh); off by default.</summary>
+    public const string TrivialEndpointKey = "Bench:TrivialEndpoint";
+
     public static IEndpointRouteBuilder MapPredictApi(this IEndpointRouteBuilder app)
     {
-        app.MapPost("/predict", Predict)
+        // As a Delegate (not a RequestDelegate), so that the API explorer and Swagger see the method and its attributes.
+        app.MapPost("/predict", (Func<HttpContext, Task>)Predict)
             .WithTags("Predict")
-            .WithSummary("Runs a model (id, or name for its latest version) on a batch of inputs.")
+            .WithSummary("Runs a model (id, or name for its latest version) on a batch of inputs; JSON or binary.")
             .WithJsonExamples(XorExample);
+        if (app.ServiceProvider.GetRequiredService<IConfiguration>().GetValue<bool>(TrivialEndpointKey))
+            app.MapPost("/bench/trivial", Trivial).ExcludeFromDescription();
         return app;
     }
 
-    public static Task<Results<Ok<PredictResponse>, ValidationProblem, ProblemHttpResult>> Predict(
-        PredictRequest request, IDbContextFactory<BackpropDbContext> dbFactory, Models.ModelCache cache,
-        IOptions<ServiceLimits> limits, CancellationToken cancellationToken)
+    [EndpointDescription(Description)]
+    [Consumes(typeof(PredictRequest), "application/json", BinaryPredictFormat.MediaType, BinaryPredictFormat.OctetStream)]
+    [ProducesResponseType<PredictResponse>(StatusCodes.Status200OK, "application/json", BinaryPredictFormat.MediaType)]
+    [ProducesResponseType<HttpValidationProblemDetails>(StatusCodes.Status400BadRequest, "application/problem+json")]
+    [ProducesResponseType<ProblemDetails>(StatusCodes.Status404NotFound, "application/problem+json")]
+    [ProducesResponseType<ProblemDetails>(StatusCodes.Status413PayloadTooLarge, "application/problem+json")]
+    [ProducesResponseType<ProblemDetails>(StatusCodes.Status415UnsupportedMediaType, "application/problem+json")]
+    public static Task Predict(HttpContext context) => RunAsync(context, routeModel: null);
+
+    [EndpointDescription(Description)]
+    [Consumes(typeof(PredictRequest), "application/json", BinaryPredictFormat.MediaType, BinaryPredictFormat.OctetStream)]
+    [ProducesResponseType<PredictResponse>(StatusCodes.Status200OK, "application/json", BinaryPredictFormat.MediaType)]
+    [ProducesResponseType<HttpValidationProblemDetails>(StatusCodes.Status400BadRequest, "application/problem+json")]
+    [ProducesResponseType<ProblemDetails>(StatusCodes.Status404NotFound, "application/problem+json")]
+    [ProducesResponseType<ProblemDetails>(StatusCodes.Status413PayloadTooLarge, "application/problem+json")]
+    [ProducesResponseType<ProblemDetails>(StatusCodes.Status415UnsupportedMediaType, "application/problem+json")]
+    public static Task PredictWithModel(string id, HttpContext context) => RunAsync(context, routeModel: id);
+
+    private static async Task RunAsync(HttpContext context, string? routeModel)
     {
-        if (string.IsNullOrWhiteSpace(request.Model))
-            return Task.FromResult<Results<Ok<PredictResponse>, ValidationProblem, ProblemHttpResult>>(
-                TypedResults.ValidationProblem(ValidationErrors.One("model", "Required: a model id, or a model name (its latest version).")));
-        return RunAsync(request.Model, request, dbFactory, cache, limits.Value, cancellationToken);
-    }
+        var request = context.Request;
+        var services = context.RequestServices;
+        var limits = services.GetRequiredService<IOptions<ServiceLimits>>().Value;
+        var cancellationToken = context.RequestAborted;
 
-    public static Task<Results<Ok<PredictResponse>, ValidationProblem, ProblemHttpResult>> PredictWithModel(
-        string id, PredictRequest request, IDbContextFactory<BackpropDbContext> dbFactory, Models.ModelCache cache,
-        IOptions<ServiceLimits> limits, CancellationToken cancellationToken) =>
-        RunAsync(id, request, dbFactory, cache, limits.Value, cancellationToken);
-
-    private static async Task<Results<Ok<PredictResponse>, ValidationProblem, ProblemHttpResult>> RunAsync(
-        string idOrName, PredictRequest request, IDbContextFactory<BackpropDbContext> dbFactory, Models.ModelCache cache,
-        ServiceLimits limits, CancellationToken cancellationToken)
-    {
-        ModelEntity? entity;
-        await using (var db = await dbFactory.CreateDbContextAsync(cancellationToken))
-            entity = await Models.ModelStore.ResolveAsync(db, idOrName, cancellationToken);
-        if (entity is null) return ApiProblems.NotFound("Model", idOrName);
-
-        var errors = new ValidationErrors();
-        var inputs = request.Inputs;
-        if (inputs is null || inputs.Count == 0)
+        bool? binary = IsBinary(request.ContentType);
+        if (binary is null)
         {
-            errors.Add("inputs", $"Required: one or more rows of {entity.Inputs} numbers.");
+            await ApiProblems.UnsupportedMediaType(
+                $"Send the body as application/json, or as {BinaryPredictFormat.MediaType} (the binary format in the API description); got '{request.ContentType}'.")
+                .ExecuteAsync(context);
+            return;
         }
-        else if (inputs.Count > limits.MaxPredictRows)
+
+        PredictRows? rows = null;
+        try
         {
-            errors.Add("inputs", $"At most {limits.MaxPredictRows} rows per request, got {inputs.Count}; split the batch.");
-        }
-        else
-        {
-            for (int i = 0; i < inputs.Count && !errors.Any; i++)
+            string? model;
+            int rowCount;
+            using (var body = await RequestBody.ReadAsync(request, limits.MaxJsonBytes, cancellationToken))
             {
-                var row = inputs[i];
-                if (row is null) errors.Add($"inputs[{i}]", $"The row is missing; expected {entity.Inputs} numbers.");
-                else if (row.Length != entity.Inputs)
-                    errors.Add($"inputs[{i}]", $"Expected {entity.Inputs} values (the model's inputs), got {row.Length}.");
-                else if (Array.FindIndex(row, v => !float.IsFinite(v)) is var bad and >= 0)
-                    errors.Add($"inputs[{i}][{bad}]", "Values must be finite numbers.");
+                if (binary.Value)
+                {
+                    (model, rows) = BinaryPredictFormat.Read(body.Span, limits.MaxPredictRows);
+                    rowCount = rows.Count;
+                    if (model is null && request.Query.TryGetValue("model", out var query)) model = query.ToString();
+                }
+                else
+                {
+                    if (body.Length == 0) throw new PredictInputException("body", "The request needs a JSON body.");
+                    (model, rows, rowCount) = PredictJsonReader.Read(body.Span, limits.MaxPredictRows);
+                }
             }
-        }
-        if (errors.Any) return TypedResults.ValidationProblem(errors.ToDictionary());
-
-        var model = await cache.GetAsync(entity.Id, cancellationToken);
-        if (model is null) return ApiProblems.NotFound("Model", idOrName);
-
-        var predictions = new List<Prediction>(inputs!.Count);
-        foreach (var row in inputs)
-        {
-            var outputs = new float[model.Outputs];
-            model.Predict(row, outputs);
-            if (entity.Task == LearningTask.Classification)
+            model = routeModel ?? model;
+            if (string.IsNullOrWhiteSpace(model))
             {
-                int winner = TrainedModel.ArgMax(outputs);
-                predictions.Add(new Prediction(outputs, winner, entity.Classes is { } names && winner < names.Count ? names[winner] : winner.ToString()));
+                await TypedResults.ValidationProblem(ValidationErrors.One("model", binary.Value
+                    ? "Required: a model id or name, in the header, the route (/api/models/{id}/predict) or ?model=."
+                    : "Required: a model id, or a model name (its latest version).")).ExecuteAsync(context);
+                return;
+            }
+
+            var cache = services.GetRequiredService<ModelCache>();
+            var loaded = await cache.ResolveAsync(model, cancellationToken);
+            if (loaded is null)
+            {
+                await ApiProblems.NotFound("Model", model).ExecuteAsync(context);
+                return;
+            }
+            if (Validate(loaded, rows, rowCount, limits.MaxPredictRows, binary.Value) is { } errors)
+            {
+                await TypedResults.ValidationProblem(errors).ExecuteAsync(context);
+                return;
+            }
+
+            var response = context.Response;
+            if (WantsBinary(request, binary.Value))
+            {
+                response.ContentType = BinaryPredictFormat.MediaType;
+                response.ContentLength = PredictResponseWriter.BinaryLength(loaded, rows!.Count);
+                PredictResponseWriter.WriteBinary(response.BodyWriter, loaded, rows);
             }
             else
             {
-                predictions.Add(new Prediction(outputs, null, null));
+                var json = PredictResponseWriter.WriteJson(loaded, rows!);
+                response.ContentType = "application/json; charset=utf-8";
+                response.ContentLength = json.Length;
+                response.BodyWriter.Write(json.Span); // copied now: the buffer is the thread's
             }
+            await response.BodyWriter.FlushAsync(cancellationToken);
         }
-        return TypedResults.Ok(new PredictResponse(entity.Id, predictions));
+        catch (PredictInputException e)
+        {
+            var errors = ValidationErrors.One(e.Field, e.Message);
+            IResult problem = e.StatusCode == StatusCodes.Status400BadRequest
+                ? TypedResults.ValidationProblem(errors, detail: $"{e.Field}: {e.Message}", title: "The request could not be read.")
+                : TypedResults.Problem(statusCode: e.StatusCode, title: "The request is too large.", detail: $"{e.Field}: {e.Message}",
+                    extensions: new Dictionary<string, object?> { ["errors"] = errors });
+            await problem.ExecuteAsync(context);
+        }
+        finally
+        {
+            rows?.Dispose();
+        }
+    }
+
+    /// <summary>The same checks, messages and order as the JSON contract has always had.</summary>
+    private static Dictionary<string, string[]>? Validate(LoadedModel model, PredictRows? rows, int rowCount, int maxRows, bool binary)
+    {
+        if (rows is null || rowCount == 0)
+            return ValidationErrors.One("inputs", $"Required: one or more rows of {model.Inputs} numbers.");
+        if (rowCount > maxRows)
+            return ValidationErrors.One("inputs", $"At most {maxRows} rows per request, got {rowCount}; split the batch.");
+        if (binary && rows.Width(0) != model.Inputs)
+            return ValidationErrors.One("columns", $"Expected {model.Inputs} columns (the model's inputs), got {rows.Width(0)}.");
+        var (badRow, badColumn) = rows.FirstNonFinite;
+        for (int i = 0; i < rows.Count; i++)
+        {
+            if (rows.IsMissing(i))
+                return ValidationErrors.One($"inputs[{i}]", $"The row is missing; expected {model.Inputs} numbers.");
+            if (rows.Width(i) != model.Inputs)
+                return ValidationErrors.One($"inputs[{i}]", $"Expected {model.Inputs} values (the model's inputs), got {rows.Width(i)}.");
+            if (i == badRow)
+                return ValidationErrors.One($"inputs[{i}][{badColumn}]", "Values must be finite numbers.");
+        }
+        return null;
+    }
+
+    /// <summary>JSON (<c>application/json</c>, <c>*+json</c>), binary, or null for anything else.</summary>
+    private static bool? IsBinary(string? contentType)
+    {
+        if (contentType is null) return null;
+        var media = contentType.AsSpan();
+        int parameters = media.IndexOf(';');
+        if (parameters >= 0) media = media[..parameters];
+        media = media.Trim();
+        if (media.Equals("application/json", StringComparison.OrdinalIgnoreCase) || media.EndsWith("+json", StringComparison.OrdinalIgnoreCase))
+            return false;
+        if (media.Equals(BinaryPredictFormat.MediaType, StringComparison.OrdinalIgnoreCase)
+            || media.Equals(BinaryPredictFormat.OctetStream, StringComparison.OrdinalIgnoreCase))
+            return true;
+        return null;
+    }
+
+    /// <summary>Binary when Accept names the binary types, JSON when it names JSON, else the request's format.</summary>
+    private static bool WantsBinary(HttpRequest request, bool binaryRequest)
+    {
+        foreach (var accept in request.Headers.Accept)
+        {
+            if (accept is null) continue;
+            if (accept.Contains(BinaryPredictFormat.MediaType, StringComparison.OrdinalIgnoreCase)
+                || accept.Contains(BinaryPredictFormat.OctetStream, StringComparison.OrdinalIgnoreCase))
+                return true;
+            if (accept.Contains("json", StringComparison.OrdinalIgnoreCase)) return false;
+        }
+        return binaryRequest;
+    }
+
+    /// <summary>
+    /// The reference for bench/predict-load.sh: reads the same JSON body through the framework's binder
+    /// and answers 10 floats (strided sums of the first row), like shared/reference-bench's PredictServer.
+    /// </summary>
+    private static Results<Ok<float[]>, BadRequest> Trivial([FromBody] PredictRequest request)
+    {
+        if (request.Inputs is not { Count: > 0 } inputs || inputs[0] is not { } row) return TypedResults.BadRequest();
+        var sums = new float[10];
+        for (int i = 0; i < row.Length; i++) sums[i % 10] += row[i];
+        return TypedResults.Ok(sums);
     }
 }

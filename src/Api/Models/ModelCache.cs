@@ -8,43 +8,169 @@ using Microsoft.Extensions.Options;
 namespace BackpropService.Api.Models;
 
 /// <summary>
-/// Loaded models for predict, by id (a model id's content never changes). Bounded: past the limit the
-/// least recently used model is dropped.
+/// Loaded models for predict, by id (a model id's content never changes) and by name (its latest
+/// version). A hit touches no database. Bounded: past <see cref="TrainingWorkerOptions.ModelCacheSize"/>
+/// models the least recently used is dropped.
 /// </summary>
-public sealed class ModelCache(IDbContextFactory<BackpropDbContext> dbFactory, IOptions<TrainingWorkerOptions> options)
+/// <remarks>
+/// Staleness is ruled out by <see cref="IModelChanges.BeginWrite"/>: every write to the models first
+/// drops the names and ids it touches and bumps a generation; a load that started before (or during) a
+/// write finds the generation changed and answers its own request without filling the cache. So once a
+/// job's new version has committed, no request started after that can see the previous "latest".
+/// A name entry is also re-read from the database every <see cref="NameRefreshMilliseconds"/>, by one
+/// request while the others go on using it, for a second process writing to the same database.
+/// </remarks>
+public sealed class ModelCache(IDbContextFactory<BackpropDbContext> dbFactory, IOptions<TrainingWorkerOptions> options) : IModelChanges
 {
-    private readonly ConcurrentDictionary<string, Entry> _models = new();
+    public const long NameRefreshMilliseconds = 5_000;
 
-    public async Task<TrainedModel?> GetAsync(string modelId, CancellationToken cancellationToken)
+    private readonly ConcurrentDictionary<string, LoadedModel> _byId = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, NameEntry> _byName = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, PendingLoad> _loads = new(StringComparer.Ordinal);
+    private readonly Lock _writeLock = new();
+    private long _generation;
+    private int _writesInProgress;
+
+    /// <summary>Models held now (for tests and diagnostics).</summary>
+    public int Count => _byId.Count;
+
+    /// <summary>The model with this id, or else the latest version of the model with this name; null if neither exists.</summary>
+    public ValueTask<LoadedModel?> ResolveAsync(string idOrName, CancellationToken cancellationToken)
     {
-        if (_models.TryGetValue(modelId, out var cached))
+        long now = Environment.TickCount64;
+        if (_byId.TryGetValue(idOrName, out var model))
         {
-            cached.LastUsed = Environment.TickCount64;
-            return cached.Model;
+            model.LastUsed = now;
+            return new(model);
         }
-        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        var bytes = await db.ModelContents.AsNoTracking().Where(c => c.ModelId == modelId).Select(c => c.Data)
-            .FirstOrDefaultAsync(cancellationToken);
-        if (bytes is null) return null;
-        var model = TrainedModel.FromBytes(bytes);
-        _models[modelId] = new Entry(model) { LastUsed = Environment.TickCount64 };
-        Trim();
-        return model;
+        if (_byName.TryGetValue(idOrName, out var named)
+            && (now - named.ResolvedAt < NameRefreshMilliseconds || Interlocked.Exchange(ref named.Refreshing, 1) == 1))
+        {
+            named.Model.LastUsed = now;
+            return new(named.Model);
+        }
+        return new(LoadSharedAsync(idOrName, cancellationToken));
     }
 
-    public void Remove(string modelId) => _models.TryRemove(modelId, out _);
+    /// <summary>The model with this id (not a name); null if it does not exist.</summary>
+    public async Task<TrainedModel?> GetAsync(string modelId, CancellationToken cancellationToken) =>
+        (await ResolveAsync(modelId, cancellationToken)) is { } model && model.Id == modelId ? model.Model : null;
 
+    public IDisposable BeginWrite(string? name, string? modelId)
+    {
+        lock (_writeLock)
+        {
+            _writesInProgress++;
+            _generation++;
+            Drop(name, modelId);
+        }
+        return new WriteScope(this, name, modelId);
+    }
+
+    private void EndWrite(string? name, string? modelId)
+    {
+        lock (_writeLock)
+        {
+            _generation++;
+            _writesInProgress--;
+            Drop(name, modelId);
+        }
+    }
+
+    private void Drop(string? name, string? modelId)
+    {
+        if (name is not null) _byName.TryRemove(name, out _);
+        if (modelId is null) return;
+        _byId.TryRemove(modelId, out _);
+        // A deleted version may be its name's latest; that name now means the version before it.
+        foreach (var (key, entry) in _byName)
+            if (entry.Model.Id == modelId) _byName.TryRemove(key, out _);
+    }
+
+    /// <summary>Concurrent misses on one key share one load, unless a write came in between.</summary>
+    private async Task<LoadedModel?> LoadSharedAsync(string idOrName, CancellationToken cancellationToken)
+    {
+        PendingLoad? pending;
+        lock (_writeLock)
+        {
+            if (!_loads.TryGetValue(idOrName, out pending) || pending.Generation != _generation || _writesInProgress > 0)
+            {
+                pending = new PendingLoad(_generation, LoadAsync(idOrName, _generation));
+                if (_writesInProgress == 0) _loads[idOrName] = pending;
+            }
+        }
+        try
+        {
+            return await pending.Task.WaitAsync(cancellationToken);
+        }
+        finally
+        {
+            if (pending.Task.IsCompleted) _loads.TryRemove(new KeyValuePair<string, PendingLoad>(idOrName, pending));
+        }
+    }
+
+    private async Task<LoadedModel?> LoadAsync(string idOrName, long generation)
+    {
+        await Task.Yield(); // run outside the caller's lock
+        ModelEntity? entity;
+        byte[]? content = null;
+        LoadedModel? loaded = null;
+        // Not the request's token: other requests may be waiting for this load.
+        await using (var db = await dbFactory.CreateDbContextAsync())
+        {
+            entity = await ModelStore.ResolveAsync(db, idOrName, CancellationToken.None);
+            if (entity is null)
+            {
+                // Gone (deleted by another process, say): forget a name entry being refreshed.
+                lock (_writeLock)
+                    if (_generation == generation) _byName.TryRemove(idOrName, out _);
+                return null;
+            }
+            if (!_byId.TryGetValue(entity.Id, out loaded))
+                content = await db.ModelContents.AsNoTracking().Where(c => c.ModelId == entity.Id).Select(c => c.Data)
+                    .FirstOrDefaultAsync();
+        }
+        if (loaded is null)
+        {
+            if (content is null) return null; // deleted between the two reads
+            loaded = LoadedModel.Create(entity, TrainedModel.FromBytes(content));
+        }
+        loaded.LastUsed = Environment.TickCount64;
+        lock (_writeLock)
+        {
+            if (_generation != generation || _writesInProgress > 0) return loaded;
+            loaded = _byId.GetOrAdd(loaded.Id, loaded);
+            if (loaded.Id != idOrName) _byName[idOrName] = new NameEntry(loaded, Environment.TickCount64);
+            Trim();
+        }
+        return loaded;
+    }
+
+    /// <summary>Drops the least recently used models past the limit (under the write lock).</summary>
     private void Trim()
     {
-        int excess = _models.Count - options.Value.ModelCacheSize;
+        int excess = _byId.Count - options.Value.ModelCacheSize;
         if (excess <= 0) return;
-        foreach (var old in _models.OrderBy(e => e.Value.LastUsed).Take(excess).ToList())
-            _models.TryRemove(old.Key, out _);
+        foreach (var old in _byId.Values.OrderBy(m => m.LastUsed).Take(excess).ToList())
+            Drop(name: null, old.Id);
     }
 
-    private sealed class Entry(TrainedModel model)
+    private sealed class NameEntry(LoadedModel model, long resolvedAt)
     {
-        public TrainedModel Model { get; } = model;
-        public long LastUsed { get; set; }
+        public LoadedModel Model { get; } = model;
+        public long ResolvedAt { get; } = resolvedAt;
+        public int Refreshing;
+    }
+
+    private sealed record PendingLoad(long Generation, Task<LoadedModel?> Task);
+
+    private sealed class WriteScope(ModelCache cache, string? name, string? modelId) : IDisposable
+    {
+        private int _disposed;
+
+        public void Dispose()
+        {
+            if (Interlocked.Exchange(ref _disposed, 1) == 0) cache.EndWrite(name, modelId);
+        }
     }
 }

@@ -13,13 +13,18 @@ public static class ModelStore
     // unique (name, version) index guards against anything else.
     private static readonly Lock VersionLock = new();
 
-    /// <summary>Adds the model and saves <paramref name="db"/>'s pending changes with it, in one transaction.</summary>
-    public static ModelEntity SaveWith(BackpropDbContext db, TrainedModel model, string name, string? jobId,
+    /// <summary>
+    /// Adds the model and saves <paramref name="db"/>'s pending changes with it, in one transaction;
+    /// <paramref name="changes"/> hears of it before the commit and after it, so that no cached "latest"
+    /// of <paramref name="name"/> outlives the commit.
+    /// </summary>
+    public static ModelEntity SaveWith(BackpropDbContext db, IModelChanges changes, TrainedModel model, string name, string? jobId,
         string? datasetId, EpochMetrics? metrics, Action<ModelEntity>? alsoInTransaction = null)
     {
         var bytes = model.ToBytes();
         lock (VersionLock)
         {
+            using var write = changes.BeginWrite(name, modelId: null);
             using var transaction = db.Database.BeginTransaction();
             int version = (db.Models.Where(m => m.Name == name).Max(m => (int?)m.Version) ?? 0) + 1;
             var entity = new ModelEntity

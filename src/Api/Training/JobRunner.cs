@@ -22,6 +22,7 @@ public sealed partial class JobRunner(
     DatasetCatalog datasets,
     ITrainingEvents events,
     JobCancellations cancellations,
+    IModelChanges modelChanges,
     IOptions<TrainingWorkerOptions> options,
     ILogger<JobRunner> logger)
 {
@@ -137,7 +138,7 @@ public sealed partial class JobRunner(
                 // The trainer keeps the weights of the lowest validation loss (or the last epoch's without validation).
                 var best = metrics.Where(m => m.ValidationLoss is not null).OrderBy(m => m.ValidationLoss).FirstOrDefault()
                     ?? metrics.OrderByDescending(m => m.Epoch).FirstOrDefault();
-                ModelStore.SaveWith(db, trainer.CreateModel(), name, jobId, datasetId, best?.ToContract(),
+                ModelStore.SaveWith(db, modelChanges, trainer.CreateModel(), name, jobId, datasetId, best?.ToContract(),
                     model => job.ModelId = model.Id);
             }
             else
