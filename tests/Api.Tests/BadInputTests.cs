@@ -51,6 +51,7 @@ public sealed class BadInputTests
         ["negative l2"] = Job(j => j["l2"] = -1, "l2"),
         ["momentum of one"] = Job(j => j["momentum"] = 1.0, "momentum"),
         ["early stopping without validation"] = Job(j => { j["validationSplit"] = 0; j["earlyStoppingPatience"] = 3; }, "earlyStoppingPatience"),
+        ["training buffers above the activation limit"] = Job(j => j["layers"] = new JsonArray(Layer(100_000, "tanh"), Layer(2, "softmax")), "batchSize"),
         ["too many parameters"] = Job(j => j["layers"] = new JsonArray(Layer(5000, "tanh"), Layer(5000, "tanh"), Layer(2, "softmax")), "layers"),
         ["truncated json"] = new("POST", "/api/jobs", () => Json("{ \"datasetId\": "), HttpStatusCode.BadRequest, "datasetId"),
         ["malformed json"] = new("POST", "/api/jobs", () => Json("{ datasetId: xor }"), HttpStatusCode.BadRequest, "body"),

@@ -15,6 +15,14 @@ public sealed class ServiceLimits
     [Range(1, long.MaxValue)]
     public long MaxParameters { get; set; } = 5_000_000;
 
+    /// <summary>
+    /// Most floats a job's training buffers may hold: the engine keeps max(batch, 256) rows × the sum of
+    /// the layer sizes × 3 (z, a and δ per layer), plus the batch's inputs and targets and the outputs
+    /// for the validation set. The default, 50,000,000, is about 200 MB.
+    /// </summary>
+    [Range(1, long.MaxValue)]
+    public long MaxActivationValues { get; set; } = 50_000_000;
+
     [Range(1, 1_000_000)]
     public int MaxEpochs { get; set; } = 10_000;
 

@@ -117,6 +117,22 @@ public static class JobRequestValidator
             return;
         }
 
+        // The trainer's buffers (see Trainer's constructor): a workspace of max(batch, 256) rows holding
+        // z, a and δ for every layer, the batch's inputs and targets, and the validation set's outputs.
+        int validation = ValidationSamples(dataset.Samples, options.ValidationSplit);
+        long batch = Math.Max(1, Math.Min(options.BatchSize, dataset.Samples - validation));
+        long neurons = options.Layers.Sum(l => (long)l.Size);
+        long workspaceRows = Math.Max(batch, TrainerEvaluationRows);
+        long activations = workspaceRows * neurons * 3 + batch * ((long)dataset.Features + dataset.Outputs) + (long)validation * dataset.Outputs;
+        if (activations > limits.MaxActivationValues)
+        {
+            errors.Add("batchSize",
+                $"Training would hold {activations:N0} values in memory (max(batch {batch:N0}, {TrainerEvaluationRows}) rows × {neurons:N0} neurons × 3, " +
+                $"plus the batch's inputs and targets and the validation outputs); the limit is {limits.MaxActivationValues:N0}. " +
+                "Use a smaller batch size or narrower layers.");
+            return;
+        }
+
         try
         {
             options.ToEngine(threads).Validate(dataset.Features, dataset.Outputs);
@@ -127,6 +143,13 @@ public static class JobRequestValidator
             errors.Add(e.ParamName ?? "body", Sentence(reason));
         }
     }
+
+    /// <summary>Rows the engine's trainer evaluates at once; its workspace is never smaller.</summary>
+    private const int TrainerEvaluationRows = 256;
+
+    /// <summary>Samples the engine's DatasetSplit holds out: round(n · split), halves away from zero; 0 without a split.</summary>
+    private static int ValidationSamples(int samples, double split) =>
+        split > 0 ? (int)Math.Round(samples * split, MidpointRounding.AwayFromZero) : 0;
 
     private static string Sentence(string reason) =>
         reason.Length == 0 ? reason : char.ToUpperInvariant(reason[0]) + reason[1..] + (reason.EndsWith('.') ? "" : ".");
