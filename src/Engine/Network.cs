@@ -49,6 +49,22 @@ public sealed class Network<T> where T : unmanaged, IFloatingPointIeee754<T>
         Parameters = new T[offset];
     }
 
+    /// <summary>
+    /// How many weights and biases a network of this shape has, without allocating it: lets a caller check
+    /// untrusted sizes (a model file, a request) against what it can afford first.
+    /// </summary>
+    public static long CountParameters(int inputs, IReadOnlyList<LayerSpec> layers)
+    {
+        long count = 0;
+        int previous = inputs;
+        foreach (LayerSpec layer in layers)
+        {
+            count += ((long)previous + 1) * layer.Size; // Wˡ (size × previous) and bˡ (size)
+            previous = layer.Size;
+        }
+        return count;
+    }
+
     public int Inputs { get; }
 
     public int Outputs => _layers[^1].Outputs;

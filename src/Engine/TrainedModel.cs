@@ -120,6 +120,12 @@ public sealed class TrainedModel
             Normalizer normalizer = Normalizer.ReadFrom(reader);
             TrainingOptions? options = reader.ReadBoolean() ? BinaryFields.ReadOptions(reader) : null;
 
+            // Check the claimed size against the bytes actually present before allocating anything that big.
+            long parameterCount = Network<float>.CountParameters(inputs, layers);
+            long remaining = reader.BaseStream.Length - reader.BaseStream.Position;
+            if (parameterCount * sizeof(float) > remaining)
+                throw new InvalidDataException($"its architecture needs {parameterCount} parameters ({parameterCount * sizeof(float)} bytes), but only {remaining} bytes remain.");
+
             Network<float> network;
             try
             {

@@ -64,4 +64,13 @@ public class EvaluatorTests
         Assert.Contains("2 features", error.Message);
         Assert.Contains("1 inputs", error.Message);
     }
+
+    [Fact]
+    public void Data_whose_classes_differ_from_the_models_is_refused_naming_both()
+    {
+        Dataset swapped = Dataset.ForClassification("d", 1, [1f], [0], ["b", "a"]);
+        var error = Assert.Throws<ArgumentException>(() => Evaluator.Evaluate(SignClassifier(), swapped));
+        Assert.Contains("(b, a)", error.Message);
+        Assert.Contains("(a, b)", error.Message);
+    }
 }

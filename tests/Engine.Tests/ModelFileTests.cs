@@ -91,4 +91,29 @@ public class ModelFileTests
         var error = Assert.Throws<DataFormatException>(() => TrainedModel.FromBytes(nonsense));
         Assert.Contains("damaged", error.Message);
     }
+
+    [Fact]
+    public void A_file_claiming_a_huge_network_is_refused_before_anything_that_big_is_allocated()
+    {
+        using var payload = new MemoryStream();
+        using (var writer = new BinaryWriter(payload, System.Text.Encoding.UTF8, leaveOpen: true))
+        {
+            Serialization.BinaryFields.WriteEnum(writer, TaskKind.Regression);
+            writer.Write(1 << 20);                                                   // inputs
+            Serialization.BinaryFields.WriteLayers(writer, [new LayerSpec(2000, ActivationKind.Relu), new LayerSpec(1, ActivationKind.Identity)]);
+            Serialization.BinaryFields.WriteEnum(writer, CostKind.Quadratic);
+            writer.Write(-1);                                                        // no class names
+            Normalizer.Fit(NormalizationKind.None, SyntheticDatasets.Create("sine", 10, seed: 1)).WriteTo(writer);
+            writer.Write(false);                                                     // no options
+            writer.Write(0);                                                         // and no weights at all
+        }
+        byte[] file = Serialization.BinaryEnvelope.Wrap(TrainedModel.FileMagic, TrainedModel.FileVersion, payload.ToArray());
+
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        var error = Assert.Throws<DataFormatException>(() => TrainedModel.FromBytes(file));
+        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+
+        Assert.Contains("needs 2097156001 parameters", error.Message);
+        Assert.True(allocated < 1_000_000, $"{allocated} bytes allocated while refusing the file");
+    }
 }

@@ -155,11 +155,73 @@ public class TrainerTests
     }
 
     [Fact]
-    public void A_batch_larger_than_the_data_is_full_batch_gradient_descent()
+    public void A_batch_larger_than_the_data_is_one_full_batch_step_per_epoch()
     {
-        Trainer trainer = Trainer.Start(Circles, Options with { BatchSize = 100_000, ValidationSplit = 0, Epochs = 2 });
+        TrainingOptions options = Options with { BatchSize = 100_000, ValidationSplit = 0, Epochs = 1 };
+        Trainer trainer = Trainer.Start(Circles, options);
+        float[] before = trainer.Network.Parameters.ToArray();
         trainer.Train();
-        Assert.Equal(2, trainer.Epoch);
+
+        // The same step by hand: the gradient of the mean cost over all 400 samples, then θ ← θ − η∇C.
+        Network<float> network = Trainer.Start(Circles, options).Network;
+        Assert.Equal(before, network.Parameters);
+        var gradients = new float[network.ParameterCount];
+        network.Backpropagate(Circles.Inputs, Circles.Targets, Circles.Samples, Cost.For(CostKind.CrossEntropy), network.CreateWorkspace(Circles.Samples), gradients);
+        new SgdOptimizer().Step(network.Parameters, gradients, (float)options.LearningRate);
+        // Equal up to float rounding: the trainer sums the samples in its shuffled order.
+        for (int i = 0; i < network.ParameterCount; i++)
+            Assert.Equal(network.Parameters[i], trainer.Network.Parameters[i], 1e-6);
+    }
+
+    [Theory]
+    [InlineData(OptimizerKind.Sgd)]
+    [InlineData(OptimizerKind.Momentum)]
+    public void L2_follows_the_book_w_becomes_one_minus_eta_lambda_over_n_times_w_minus_the_data_step(OptimizerKind optimizer)
+    {
+        // One step from the same start with λ = 0 and with λ: the difference is exactly (ηλ/n)·w on weights, 0 on biases.
+        const float lambda = 3f;
+        TrainingOptions options = Options with { BatchSize = 100_000, ValidationSplit = 0, Epochs = 1, Optimizer = optimizer };
+        float[] start = Trainer.Start(Circles, options).Network.Parameters.ToArray();
+        Trainer plain = Trainer.Start(Circles, options);
+        plain.Train();
+        Trainer regularized = Trainer.Start(Circles, options with { L2 = lambda });
+        regularized.Train();
+
+        double shrink = options.LearningRate * lambda / Circles.Samples; // ηλ/n
+        Network<float> network = regularized.Network;
+        foreach (DenseLayer layer in network.Layers)
+        {
+            for (int i = layer.WeightOffset; i < layer.BiasOffset; i++)
+                Assert.Equal(plain.Network.Parameters[i] - shrink * start[i], network.Parameters[i], 1e-6);
+            for (int i = layer.BiasOffset; i < layer.BiasOffset + layer.Outputs; i++)
+                Assert.Equal(plain.Network.Parameters[i], network.Parameters[i]);
+        }
+    }
+
+    [Fact]
+    public void L1_subtracts_eta_lambda_over_n_times_the_sign_of_each_weight()
+    {
+        const float lambda = 3f;
+        TrainingOptions options = Options with { BatchSize = 100_000, ValidationSplit = 0, Epochs = 1 };
+        float[] start = Trainer.Start(Circles, options).Network.Parameters.ToArray();
+        Trainer plain = Trainer.Start(Circles, options);
+        plain.Train();
+        Trainer regularized = Trainer.Start(Circles, options with { L1 = lambda });
+        regularized.Train();
+
+        double step = options.LearningRate * lambda / Circles.Samples; // ηλ/n
+        DenseLayer first = regularized.Network.Layers[0];
+        for (int i = first.WeightOffset; i < first.BiasOffset; i++)
+            Assert.Equal(plain.Network.Parameters[i] - step * Math.Sign(start[i]), regularized.Network.Parameters[i], 1e-6);
+    }
+
+    [Fact]
+    public void Gradient_norms_report_the_data_gradient_without_the_penalty()
+    {
+        TrainingOptions options = Options with { BatchSize = 100_000, ValidationSplit = 0, Epochs = 1 };
+        Trainer plain = Trainer.Start(Circles, options);
+        Trainer regularized = Trainer.Start(Circles, options with { L2 = 50f });
+        Assert.Equal(plain.RunEpoch().GradientNorms, regularized.RunEpoch().GradientNorms);
     }
 
     [Theory]

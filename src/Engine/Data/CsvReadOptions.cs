@@ -19,4 +19,10 @@ public sealed record CsvReadOptions
     /// values mean classification, anything else regression.
     /// </summary>
     public TaskKind? Task { get; init; }
+
+    /// <summary>Most bytes of CSV text read (after gunzip); more is refused.</summary>
+    public long MaxBytes { get; init; } = 1_000_000_000;
+
+    /// <summary>Most distinct classes a classification label column may have.</summary>
+    public int MaxClasses { get; init; } = 1000;
 }

@@ -31,7 +31,7 @@ public static class CsvReader
         ArgumentNullException.ThrowIfNull(options);
         try
         {
-            using Stream content = GzipDetection.Decompressed(stream, out _);
+            using Stream content = GzipDetection.Decompressed(stream, options.MaxBytes, "CSV", out _);
             using var text = new StreamReader(content, Encoding.UTF8, detectEncodingFromByteOrderMarks: true);
             return Read(new RecordParser(text), options);
         }
@@ -72,7 +72,7 @@ public static class CsvReader
                 table.Add(row, line);
         }
 
-        return table.ToDataset(options.Name, options.Task);
+        return table.ToDataset(options.Name, options.Task, options.MaxClasses);
     }
 
     private static bool LooksLikeHeader(List<string> first, List<string>? second)
@@ -160,7 +160,7 @@ public static class CsvReader
             }
         }
 
-        public Dataset ToDataset(string name, TaskKind? requestedTask)
+        public Dataset ToDataset(string name, TaskKind? requestedTask, int maxClasses)
         {
             int samples = _labels.Count;
             var numericLabels = new double[samples];
@@ -192,6 +192,10 @@ public static class CsvReader
             }
 
             (int[] classIndices, string[] classNames) = allNumeric ? NumericClasses(numericLabels) : TextClasses(_labels);
+            if (classNames.Length > maxClasses)
+                throw new DataFormatException(
+                    $"CSV column {Describe(labelColumn)}: {classNames.Length} distinct labels, more than the {maxClasses} classes allowed; " +
+                    "if the column holds numbers to predict, ask for task regression, or choose another label column.");
             if (classNames.Length < 2)
                 throw new DataFormatException(
                     $"CSV column {Describe(labelColumn)}: every label is '{Shorten(classNames[0])}'; classification needs at least two classes.");

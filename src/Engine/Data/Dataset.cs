@@ -15,7 +15,7 @@ public sealed class Dataset
         if (inputs.Length % features != 0)
             throw new ArgumentException($"inputs length {inputs.Length} is not a multiple of {features} features.", nameof(inputs));
         int samples = inputs.Length / features;
-        if (targets.Length != samples * outputs)
+        if (targets.Length != (long)samples * outputs)
             throw new ArgumentException($"targets length {targets.Length} should be {samples} samples × {outputs} outputs.", nameof(targets));
         if (task == TaskKind.Classification)
         {
@@ -62,8 +62,8 @@ public sealed class Dataset
     /// <summary>A new dataset holding the given samples, in the given order.</summary>
     public Dataset Subset(ReadOnlySpan<int> indices, string? name = null)
     {
-        var inputs = new float[indices.Length * Features];
-        var targets = new float[indices.Length * Outputs];
+        var inputs = new float[checked(indices.Length * Features)];
+        var targets = new float[checked(indices.Length * Outputs)];
         int[]? labels = Labels is null ? null : new int[indices.Length];
         for (int i = 0; i < indices.Length; i++)
         {
@@ -79,7 +79,10 @@ public sealed class Dataset
     public static Dataset ForClassification(string name, int features, float[] inputs, int[] labels, IReadOnlyList<string> classNames)
     {
         int classes = classNames.Count;
-        var targets = new float[labels.Length * classes];
+        long targetCount = (long)labels.Length * classes;
+        if (targetCount > Array.MaxLength)
+            throw new ArgumentException($"{labels.Length} samples × {classes} classes is too many one-hot targets to hold.", nameof(classNames));
+        var targets = new float[targetCount];
         for (int i = 0; i < labels.Length; i++)
         {
             if ((uint)labels[i] >= (uint)classes)

@@ -17,7 +17,20 @@ internal static class GzipDetection
     /// replayed) or a <see cref="GZipStream"/> over it. Disposing the result leaves
     /// <paramref name="stream"/> open; the caller still owns it.
     /// </summary>
-    public static Stream Decompressed(Stream stream, out bool wasCompressed)
+    public static Stream Decompressed(Stream stream, out bool wasCompressed) =>
+        Decompressed(stream, long.MaxValue, "input", out wasCompressed);
+
+    /// <summary>
+    /// As <see cref="Decompressed(Stream, out bool)"/>, and reading more than <paramref name="maxBytes"/>
+    /// uncompressed bytes throws a <see cref="DataFormatException"/>: a small gzip file can expand to gigabytes.
+    /// </summary>
+    public static Stream Decompressed(Stream stream, long maxBytes, string what, out bool wasCompressed)
+    {
+        Stream content = DecompressedUnbounded(stream, out wasCompressed);
+        return maxBytes == long.MaxValue ? content : new BoundedStream(content, maxBytes, what);
+    }
+
+    private static Stream DecompressedUnbounded(Stream stream, out bool wasCompressed)
     {
         ArgumentNullException.ThrowIfNull(stream);
         var prefix = new byte[2];
@@ -25,6 +38,45 @@ internal static class GzipDetection
         var replayed = new PrefixedStream(prefix.AsMemory(0, peeked), stream);
         wasCompressed = peeked == 2 && prefix[0] == FirstMagicByte && prefix[1] == SecondMagicByte;
         return wasCompressed ? new GZipStream(replayed, CompressionMode.Decompress, leaveOpen: false) : replayed;
+    }
+
+    /// <summary>Passes reads through until more than a set number of bytes has come out, then refuses.</summary>
+    private sealed class BoundedStream(Stream inner, long maxBytes, string what) : Stream
+    {
+        private long _read;
+
+        public override bool CanRead => true;
+        public override bool CanSeek => false;
+        public override bool CanWrite => false;
+        public override long Length => throw new NotSupportedException();
+
+        public override long Position
+        {
+            get => throw new NotSupportedException();
+            set => throw new NotSupportedException();
+        }
+
+        public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
+
+        public override int Read(Span<byte> buffer)
+        {
+            int read = inner.Read(buffer);
+            _read += read;
+            if (_read > maxBytes)
+                throw new DataFormatException($"{what}: the uncompressed data is larger than the limit of {maxBytes:N0} bytes.");
+            return read;
+        }
+
+        protected override void Dispose(bool disposing)
+        {
+            if (disposing) inner.Dispose();
+            base.Dispose(disposing);
+        }
+
+        public override void Flush() { }
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+        public override void SetLength(long value) => throw new NotSupportedException();
+        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
     }
 
     /// <summary>Reads the peeked bytes first, then the rest of the inner stream (which it never disposes).</summary>

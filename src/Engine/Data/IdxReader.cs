@@ -30,10 +30,15 @@ public static class IdxReader
 
     /// <summary>Reads an images file (magic 0x00000803). Does not dispose <paramref name="stream"/>.</summary>
     /// <exception cref="DataFormatException">The content is not a complete, well-formed IDX images file.</exception>
-    public static IdxImages ReadImages(Stream stream)
+    public static IdxImages ReadImages(Stream stream) => ReadImages(stream, MaxPayloadBytes);
+
+    /// <summary>Reads an images file whose pixels may take at most <paramref name="maxBytes"/> bytes (after gunzip).</summary>
+    /// <exception cref="DataFormatException">The content is not a complete, well-formed IDX images file, or is larger.</exception>
+    public static IdxImages ReadImages(Stream stream, long maxBytes)
     {
         const string what = "IDX images file";
-        return ReadDecompressed(stream, what, content =>
+        maxBytes = Math.Min(maxBytes, MaxPayloadBytes);
+        return ReadDecompressed(stream, what, maxBytes, content =>
         {
             Span<byte> header = stackalloc byte[16];
             ReadHeader(content, header, ImagesMagic, dimensions: 3, what);
@@ -41,10 +46,10 @@ public static class IdxReader
             int rows = ReadDimension(header, 8, "row count", what);
             int columns = ReadDimension(header, 12, "column count", what);
             long expected = (long)count * rows * columns;
-            if (expected > MaxPayloadBytes)
+            if (expected > maxBytes)
                 throw new DataFormatException(
                     $"{what}: the header announces {count} images of {rows}×{columns} = {expected} pixel bytes, " +
-                    $"more than the limit of {MaxPayloadBytes}; the header (bytes 4–15) is probably corrupt.");
+                    $"more than the limit of {maxBytes}; the file is too large or its header (bytes 4–15) is corrupt.");
             byte[] pixels = ReadPayload(content, (int)expected, headerBytes: 16, what);
             return new IdxImages(count, rows, columns, pixels);
         });
@@ -52,25 +57,37 @@ public static class IdxReader
 
     /// <summary>Reads a labels file (magic 0x00000801). Does not dispose <paramref name="stream"/>.</summary>
     /// <exception cref="DataFormatException">The content is not a complete, well-formed IDX labels file.</exception>
-    public static byte[] ReadLabels(Stream stream)
+    public static byte[] ReadLabels(Stream stream) => ReadLabels(stream, MaxPayloadBytes);
+
+    /// <summary>Reads a labels file of at most <paramref name="maxBytes"/> labels.</summary>
+    /// <exception cref="DataFormatException">The content is not a complete, well-formed IDX labels file, or is larger.</exception>
+    public static byte[] ReadLabels(Stream stream, long maxBytes)
     {
         const string what = "IDX labels file";
-        return ReadDecompressed(stream, what, content =>
+        maxBytes = Math.Min(maxBytes, MaxPayloadBytes);
+        return ReadDecompressed(stream, what, maxBytes, content =>
         {
             Span<byte> header = stackalloc byte[8];
             ReadHeader(content, header, LabelsMagic, dimensions: 1, what);
             int count = ReadDimension(header, 4, "label count", what);
-            if (count > MaxPayloadBytes)
+            if (count > maxBytes)
                 throw new DataFormatException(
-                    $"{what}: the header announces {count} labels, more than the limit of {MaxPayloadBytes}; " +
-                    "the header (bytes 4–7) is probably corrupt.");
+                    $"{what}: the header announces {count} labels, more than the limit of {maxBytes}; " +
+                    "the file is too large or its header (bytes 4–7) is corrupt.");
             return ReadPayload(content, count, headerBytes: 8, what);
         });
     }
 
     /// <summary>Reads an images file and its labels file into a classification dataset (see <see cref="ToDataset"/>).</summary>
     public static Dataset Read(string name, Stream images, Stream labels) =>
-        ToDataset(name, ReadImages(images), ReadLabels(labels));
+        Read(name, images, labels, MaxPayloadBytes);
+
+    /// <summary>
+    /// As <see cref="Read(string, Stream, Stream)"/>, with each file's uncompressed payload bounded by
+    /// <paramref name="maxBytes"/> (a service passes its limit, so a small gzip upload cannot expand to gigabytes).
+    /// </summary>
+    public static Dataset Read(string name, Stream images, Stream labels, long maxBytes) =>
+        ToDataset(name, ReadImages(images, maxBytes), ReadLabels(labels, maxBytes));
 
     /// <summary>
     /// A classification dataset with one feature per pixel, scaled from 0..255 to [0, 1] so that the
@@ -105,12 +122,13 @@ public static class IdxReader
         return Dataset.ForClassification(name, images.PixelsPerImage, inputs, classIndices, classNames);
     }
 
-    private static T ReadDecompressed<T>(Stream stream, string what, Func<Stream, T> read)
+    private static T ReadDecompressed<T>(Stream stream, string what, long maxPayloadBytes, Func<Stream, T> read)
     {
         ArgumentNullException.ThrowIfNull(stream);
         try
         {
-            using Stream content = GzipDetection.Decompressed(stream, out _);
+            // The header (at most 16 bytes) comes on top of the payload.
+            using Stream content = GzipDetection.Decompressed(stream, maxPayloadBytes + 16, what, out _);
             return read(content);
         }
         catch (InvalidDataException ex)

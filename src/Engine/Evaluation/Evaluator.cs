@@ -17,6 +17,9 @@ public static class Evaluator
             throw new ArgumentException($"the dataset has {data.Outputs} outputs, the model {model.Outputs}.", nameof(data));
         if (data.Task != model.Task)
             throw new ArgumentException($"the dataset is for {data.Task.ToCamelCase()}, the model for {model.Task.ToCamelCase()}.", nameof(data));
+        if (data.ClassNames is { } dataClasses && model.ClassNames is { } modelClasses && !dataClasses.SequenceEqual(modelClasses))
+            throw new ArgumentException(
+                $"the dataset's classes ({string.Join(", ", dataClasses)}) are not the model's ({string.Join(", ", modelClasses)}), in the same order.", nameof(data));
 
         Dataset normalized = model.Normalizer.Apply(data);
         NetworkWorkspace<float> workspace = model.Network.CreateWorkspace(Math.Min(RowsPerPass, data.Samples));

@@ -186,9 +186,10 @@ public sealed class Trainer
             lossSum += batchLoss;
             if (_train.Labels is not null) correct += CountCorrect(_workspace.Output, _batchLabels.AsSpan(0, rows), outputs);
 
-            Network.AddPenaltyGradient(_regularization, _gradients);
+            // ‖∂C/∂Wˡ‖ of the data cost, as reported; the regularization term is added after.
             foreach (DenseLayer layer in Network.Layers)
                 _gradientNormSums[layer.Index] += TensorPrimitives.Norm<float>(_gradients.AsSpan(layer.WeightOffset, layer.WeightCount));
+            Network.AddPenaltyGradient(_regularization, _gradients);
 
             _optimizer.Step(Network.Parameters, _gradients, learningRate);
             batches++;
