@@ -28,6 +28,33 @@ public sealed class JobValidationTests
         await client.SubmitJobAsync(XorJob(batchSize: 32));
     }
 
+    [Theory]
+    [InlineData(null, 0, "no validation")]   // the default 0.1 of 4 samples: round(0.4) = 0 held out
+    [InlineData(0.9, 4, "no training")]      // round(3.6) = 4: all held out
+    [InlineData(0.125, 1, null)]             // round(0.5) = 1 (halves away from zero, as DatasetSplit rounds): accepted
+    [InlineData(0.0, 0, null)]               // no split at all: accepted
+    public async Task A_validation_split_that_leaves_a_part_of_a_tiny_dataset_empty_is_refused_on_validationSplit(
+        double? split, int heldOut, string? emptyPart)
+    {
+        using var database = new TempDatabase();
+        await using var factory = database.CreateFactory();
+        var client = factory.CreateClient();
+        var tiny = await client.UploadCsvAsync("x,y,label\n0,0,a\n0,1,b\n1,0,b\n1,1,a\n", "tiny.csv");
+        Assert.Equal(4, tiny.Samples);
+
+        var (status, errors) = await SubmitAsync(client, XorJob(batchSize: 2, split, tiny.Id));
+        if (emptyPart is null)
+        {
+            Assert.Equal(HttpStatusCode.Accepted, status);
+            return;
+        }
+        Assert.Equal(HttpStatusCode.BadRequest, status);
+        var message = Assert.Single(errors["validationSplit"]);
+        Assert.Contains($"holds out {heldOut}", message);
+        Assert.Contains($"leaves {emptyPart} samples", message);
+        Assert.Empty(await client.GetAsync<List<Job>>("/api/jobs"));
+    }
+
     internal static SubmitJobRequest XorJob(int batchSize, double? validationSplit = null, string datasetId = "xor") => new()
     {
         DatasetId = datasetId,

@@ -117,9 +117,19 @@ public static class JobRequestValidator
             return;
         }
 
+        // The engine's DatasetSplit refuses a split that leaves either part empty; say so before the job is queued.
+        int validation = ValidationSamples(dataset.Samples, options.ValidationSplit);
+        if (options.ValidationSplit > 0 && (validation < 1 || validation > dataset.Samples - 1))
+        {
+            errors.Add("validationSplit",
+                $"A validation split of {options.ValidationSplit} of the {dataset.Samples:N0} samples of dataset '{dataset.Id}' holds out {validation:N0} " +
+                $"(round({dataset.Samples:N0} × {options.ValidationSplit})), which leaves {(validation < 1 ? "no validation" : "no training")} samples. " +
+                "Choose another split, 0 for no validation, or use more data.");
+            return;
+        }
+
         // The trainer's buffers (see Trainer's constructor): a workspace of max(batch, 256) rows holding
         // z, a and δ for every layer, the batch's inputs and targets, and the validation set's outputs.
-        int validation = ValidationSamples(dataset.Samples, options.ValidationSplit);
         long batch = Math.Max(1, Math.Min(options.BatchSize, dataset.Samples - validation));
         long neurons = options.Layers.Sum(l => (long)l.Size);
         long workspaceRows = Math.Max(batch, TrainerEvaluationRows);
