@@ -71,6 +71,8 @@ public sealed class BadInputTests
         ["csv with an unknown task"] = new("POST", "/api/datasets", () => FileForm("file", "data.csv", "a,b\n1,2\n", ("task", "clustering")), HttpStatusCode.BadRequest, "task"),
         ["idx images without labels"] = new("POST", "/api/datasets", () => FileForm("images", "images.idx", "xxxx"), HttpStatusCode.BadRequest, "labels"),
         ["corrupt idx images"] = new("POST", "/api/datasets", () => IdxForm(images: [1, 2, 3, 4, 5, 6, 7, 8, 9], labels: [0, 0, 8, 1, 0, 0, 0, 0]), HttpStatusCode.BadRequest, "images"),
+        ["gzip idx images that expand past the dataset limit"] = new("POST", "/api/datasets", () => IdxForm(images: GzipIdxImages(count: 2000), labels: IdxLabels(2000)), HttpStatusCode.BadRequest, "images"),
+        ["csv with more classes than allowed"] = new("POST", "/api/datasets", () => FileForm("file", "data.csv", "x,name\n" + string.Concat(Enumerable.Range(0, 30).Select(i => $"{i},label{i}\n"))), HttpStatusCode.BadRequest, "labelColumn"),
         ["upload above the size limit"] = new("POST", "/api/datasets", () => FileForm("file", "big.csv", new string('1', 200_000)), HttpStatusCode.RequestEntityTooLarge, "body"),
         ["unknown dataset id"] = new("GET", "/api/datasets/nope", () => null, HttpStatusCode.NotFound, "id"),
         ["delete a built-in dataset"] = new("DELETE", "/api/datasets/xor", () => null, HttpStatusCode.Conflict, "id"),
@@ -110,6 +112,8 @@ public sealed class BadInputTests
         {
             ["Limits:MaxUploadBytes"] = "65536",
             ["Limits:MaxPredictRows"] = "5",
+            ["Limits:MaxDatasetBytes"] = "1000000",
+            ["Limits:MaxClasses"] = "20",
         });
         var client = factory.CreateClient();
         await ImportModelAsync(client, "m");
@@ -174,6 +178,26 @@ public sealed class BadInputTests
         var form = Form(fields);
         form.Add(new ByteArrayContent(Encoding.UTF8.GetBytes(content)), field, fileName);
         return form;
+    }
+
+    /// <summary>A valid IDX images file of 28×28 zeros, gzip-compressed: a few kilobytes that expand to count × 784 bytes.</summary>
+    private static byte[] GzipIdxImages(int count)
+    {
+        var raw = new byte[16 + count * 28 * 28];
+        raw[2] = 0x08; raw[3] = 0x03;
+        System.Buffers.Binary.BinaryPrimitives.WriteInt32BigEndian(raw.AsSpan(4), count);
+        raw[11] = 28; raw[15] = 28;
+        using var compressed = new MemoryStream();
+        using (var gzip = new System.IO.Compression.GZipStream(compressed, System.IO.Compression.CompressionLevel.SmallestSize)) gzip.Write(raw);
+        return compressed.ToArray();
+    }
+
+    private static byte[] IdxLabels(int count)
+    {
+        var raw = new byte[8 + count];
+        raw[2] = 0x08; raw[3] = 0x01;
+        System.Buffers.Binary.BinaryPrimitives.WriteInt32BigEndian(raw.AsSpan(4), count);
+        return raw;
     }
 
     private static MultipartFormDataContent IdxForm(byte[] images, byte[] labels)

@@ -100,16 +100,20 @@ public static class DatasetsApi
                     Name = datasetName,
                     LabelColumn = form["labelColumn"].FirstOrDefault(),
                     Task = task,
+                    MaxBytes = limits.Value.MaxDatasetBytes,
+                    MaxClasses = limits.Value.MaxClasses,
                 });
             }
             else
             {
+                // Each pixel and each label becomes a 4-byte number once decoded.
+                long maxValues = limits.Value.MaxDatasetBytes / sizeof(float);
                 field = "images";
                 IdxImages pixels;
-                await using (var stream = images!.OpenReadStream()) pixels = IdxReader.ReadImages(stream);
+                await using (var stream = images!.OpenReadStream()) pixels = IdxReader.ReadImages(stream, maxValues);
                 field = "labels";
                 byte[] classes;
-                await using (var stream = labels!.OpenReadStream()) classes = IdxReader.ReadLabels(stream);
+                await using (var stream = labels!.OpenReadStream()) classes = IdxReader.ReadLabels(stream, maxValues);
                 dataset = IdxReader.ToDataset(datasetName, pixels, classes);
             }
         }
@@ -123,6 +127,11 @@ public static class DatasetsApi
         {
             return TypedResults.ValidationProblem(Validation.ValidationErrors.One(e.ParamName is "labelColumn" or "task" ? e.ParamName : field, e.Message));
         }
+
+        long decodedBytes = ((long)dataset.Inputs.Length + dataset.Targets.Length + (dataset.Labels?.Length ?? 0)) * sizeof(float);
+        if (decodedBytes > limits.Value.MaxDatasetBytes)
+            return TypedResults.ValidationProblem(Validation.ValidationErrors.One(field,
+                $"The dataset takes {decodedBytes:N0} bytes once decoded, more than the limit of {limits.Value.MaxDatasetBytes:N0} (Limits:MaxDatasetBytes)."));
 
         var entity = new DatasetEntity
         {

@@ -26,6 +26,17 @@ public sealed class ServiceLimits
     [Range(1, 1_000_000)]
     public int MaxEpochs { get; set; } = 10_000;
 
+    /// <summary>
+    /// Largest dataset once decoded (4 bytes per stored number), in bytes. Bounds what a small compressed upload may
+    /// expand to; at most 1,000,000,000 (SQLite's largest value).
+    /// </summary>
+    [Range(1024, 1_000_000_000)]
+    public long MaxDatasetBytes { get; set; } = 500_000_000;
+
+    /// <summary>Most classes a CSV label column may have.</summary>
+    [Range(2, 1_000_000)]
+    public int MaxClasses { get; set; } = 1000;
+
     /// <summary>Largest JSON request body, in bytes (uploads have <see cref="MaxUploadBytes"/>); larger requests get 413.</summary>
     [Range(1024, long.MaxValue)]
     public long MaxJsonBytes { get; set; } = 64L * 1024 * 1024;

@@ -194,7 +194,7 @@ public static class CsvReader
             (int[] classIndices, string[] classNames) = allNumeric ? NumericClasses(numericLabels) : TextClasses(_labels);
             if (classNames.Length > maxClasses)
                 throw new DataFormatException(
-                    $"CSV column {Describe(labelColumn)}: {classNames.Length} distinct labels, more than the {maxClasses} classes allowed; " +
+                    $"CSV label column {Describe(labelColumn)}: {classNames.Length} distinct labels, more than the {maxClasses} classes allowed; " +
                     "if the column holds numbers to predict, ask for task regression, or choose another label column.");
             if (classNames.Length < 2)
                 throw new DataFormatException(
