@@ -55,6 +55,7 @@ public sealed partial class JobRunner(
         PublishJob(jobId);
 
         Trainer? trainer = null;
+        Outcome outcome;
         try
         {
             var dataset = datasets.Load(job.DatasetId)
@@ -75,29 +76,68 @@ public sealed partial class JobRunner(
                 SaveEpoch(metrics, trainer.CreateCheckpoint());
                 events.Publish(new EpochCompletedEvent(metrics));
             }
-            Finish(jobId, job.Name, job.DatasetId, trainer, JobStatus.Succeeded, error: null);
+            outcome = new(JobStatus.Succeeded, null, trainer);
         }
         catch (OperationCanceledException) when (userCancel.IsCancellationRequested)
         {
-            Finish(jobId, job.Name, job.DatasetId, trainer, JobStatus.Cancelled, error: null);
+            outcome = new(JobStatus.Cancelled, null, trainer);
         }
         catch (OperationCanceledException) when (stopping.IsCancellationRequested)
         {
             LogLeftRunning(logger, jobId);
+            return;
         }
         catch (TrainingDivergedException e)
         {
-            Finish(jobId, job.Name, job.DatasetId, trainer: null, JobStatus.Failed, e.Message);
+            outcome = new(JobStatus.Failed, e.Message, null);
         }
         catch (Exception e) when (e is DataFormatException or ArgumentException)
         {
-            Finish(jobId, job.Name, job.DatasetId, trainer: null, JobStatus.Failed, e.Message);
+            outcome = new(JobStatus.Failed, e.Message, null);
         }
         catch (Exception e)
         {
             LogFailed(logger, e, jobId);
-            Finish(jobId, job.Name, job.DatasetId, trainer: null, JobStatus.Failed,
-                $"Training stopped because of an internal error ({e.GetType().Name}: {e.Message}).");
+            outcome = new(JobStatus.Failed, $"Training stopped because of an internal error ({e.GetType().Name}: {e.Message}).", null);
+        }
+
+        try
+        {
+            Finish(jobId, job.Name, job.DatasetId, outcome);
+        }
+        catch (Exception e)
+        {
+            // Never leave the row running in a live process: nothing would ever pick it up again.
+            LogOutcomeNotStored(logger, e, jobId, outcome.Status);
+            MarkFailed(jobId, $"could not store the outcome: {e.GetType().Name}: {e.Message}");
+        }
+    }
+
+    /// <summary>How a job ended; <see cref="Trainer"/> is set when its model is to be stored.</summary>
+    private readonly record struct Outcome(JobStatus Status, string? Error, Trainer? Trainer);
+
+    /// <summary>
+    /// Marks a job that is still running as failed with one guarded statement, for when its outcome could
+    /// not be stored the usual way (or its training thread crashed). Logs instead of throwing.
+    /// </summary>
+    public void MarkFailed(string jobId, string error)
+    {
+        try
+        {
+            var now = DateTime.UtcNow;
+            using (var db = dbFactory.CreateDbContext())
+            {
+                db.Jobs.Where(j => j.Id == jobId && j.Status == JobStatus.Running)
+                    .ExecuteUpdate(s => s
+                        .SetProperty(j => j.Status, JobStatus.Failed)
+                        .SetProperty(j => j.Error, error)
+                        .SetProperty(j => j.FinishedAt, now));
+            }
+            PublishJob(jobId);
+        }
+        catch (Exception e)
+        {
+            LogMarkFailedFailed(logger, e, jobId);
         }
     }
 
@@ -123,16 +163,16 @@ public sealed partial class JobRunner(
     }
 
     /// <summary>Stores the outcome; a succeeded or cancelled job also stores its model (best weights so far).</summary>
-    private void Finish(string jobId, string name, string datasetId, Trainer? trainer, JobStatus status, string? error)
+    private void Finish(string jobId, string name, string datasetId, Outcome outcome)
     {
         using (var db = dbFactory.CreateDbContext())
         {
             var job = db.Jobs.Single(j => j.Id == jobId);
             if (job.Status != JobStatus.Running) return;
-            job.Status = status;
-            job.Error = error;
+            job.Status = outcome.Status;
+            job.Error = outcome.Error;
             job.FinishedAt = DateTime.UtcNow;
-            if (trainer is not null && status != JobStatus.Failed)
+            if (outcome.Trainer is { } trainer && outcome.Status != JobStatus.Failed)
             {
                 var metrics = db.EpochMetrics.AsNoTracking().Where(m => m.JobId == jobId).ToList();
                 // The trainer keeps the weights of the lowest validation loss (or the last epoch's without validation).
@@ -160,6 +200,12 @@ public sealed partial class JobRunner(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Job {JobId} stopped by shutdown; it resumes from its last checkpoint on the next start.")]
     private static partial void LogLeftRunning(ILogger logger, string jobId);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Could not store the outcome ({Status}) of job {JobId}; marking it failed.")]
+    private static partial void LogOutcomeNotStored(ILogger logger, Exception exception, string jobId, JobStatus status);
+
+    [LoggerMessage(Level = LogLevel.Critical, Message = "Could not mark job {JobId} failed; its row may still say running.")]
+    private static partial void LogMarkFailedFailed(ILogger logger, Exception exception, string jobId);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Job {JobId} failed with an unexpected error.")]
     private static partial void LogFailed(ILogger logger, Exception exception, string jobId);

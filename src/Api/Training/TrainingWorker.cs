@@ -78,6 +78,10 @@ public sealed partial class TrainingWorker(
             catch (Exception e)
             {
                 LogJobCrashed(logger, e, jobId);
+                // A row left running would never be picked up again while this process lives (only a
+                // restart requeues it): fail it, unless we are stopping and the next start resumes it.
+                if (!stoppingToken.IsCancellationRequested)
+                    runner.MarkFailed(jobId, $"Training stopped because of an internal error ({e.GetType().Name}: {e.Message}).");
             }
         }
     }

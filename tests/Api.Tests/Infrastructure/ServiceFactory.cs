@@ -1,6 +1,8 @@
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
 using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace BackpropService.Api.Tests.Infrastructure;
 
@@ -10,6 +12,9 @@ public sealed class ServiceFactory(string databasePath, IReadOnlyDictionary<stri
 {
     public string DatabasePath { get; } = databasePath;
 
+    /// <summary>Replaces services after the app has registered its own (set before the first client or service is asked for).</summary>
+    public Action<IServiceCollection>? TestServices { get; set; }
+
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseEnvironment("Testing");
@@ -18,6 +23,7 @@ public sealed class ServiceFactory(string databasePath, IReadOnlyDictionary<stri
         builder.UseSetting("Logging:LogLevel:Default", "Warning");
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
             builder.UseSetting(key, value);
+        if (TestServices is { } configure) builder.ConfigureTestServices(configure);
     }
 }
 
