@@ -39,6 +39,30 @@ public sealed class CancelTests
     }
 
     [Fact]
+    public async Task A_job_cancelled_before_its_first_epoch_completes_stores_no_model()
+    {
+        using var database = new TempDatabase();
+        await using var factory = database.CreateFactory();
+        var client = factory.CreateClient();
+        var dataset = await LongJobs.UploadAsync(client);
+        // Two 2000-wide layers and batches of 250: each batch is a fraction of a second, an epoch seconds.
+        var job = await client.SubmitJobAsync(LongJobs.Request(dataset.Id, epochs: 5) with
+        {
+            Layers = [new LayerDefinition(2000, Activation.Tanh), new LayerDefinition(2000, Activation.Tanh), new LayerDefinition(3, Activation.Softmax)],
+            BatchSize = 250,
+        });
+        await client.WaitForJobAsync(job.Id, j => j.Status == JobStatus.Running, TimeSpan.FromSeconds(30));
+
+        await client.PostAsync($"/api/jobs/{job.Id}/cancel", content: null);
+        var cancelled = await client.WaitForJobAsync(job.Id, j => j.Status != JobStatus.Running, TimeSpan.FromSeconds(10));
+
+        Assert.Equal(JobStatus.Cancelled, cancelled.Status);
+        Assert.Equal(0, cancelled.Epoch); // otherwise the test did not test what it says
+        Assert.Null(cancelled.ModelId);
+        Assert.Empty(await client.GetAsync<List<ModelInfo>>("/api/models"));
+    }
+
+    [Fact]
     public async Task A_queued_job_is_cancelled_at_once_and_never_runs()
     {
         using var database = new TempDatabase();

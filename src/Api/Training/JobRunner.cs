@@ -80,7 +80,8 @@ public sealed partial class JobRunner(
         }
         catch (OperationCanceledException) when (userCancel.IsCancellationRequested)
         {
-            outcome = new(JobStatus.Cancelled, null, trainer);
+            // Before the first epoch completes the weights are still the random initial ones: no model.
+            outcome = new(JobStatus.Cancelled, null, trainer is { Epoch: > 0 } ? trainer : null);
         }
         catch (OperationCanceledException) when (stopping.IsCancellationRequested)
         {
@@ -162,7 +163,7 @@ public sealed partial class JobRunner(
         transaction.Commit();
     }
 
-    /// <summary>Stores the outcome; a succeeded or cancelled job also stores its model (best weights so far).</summary>
+    /// <summary>Stores the outcome; a succeeded job, or one cancelled after at least one epoch, also stores its model (best weights so far).</summary>
     private void Finish(string jobId, string name, string datasetId, Outcome outcome)
     {
         using (var db = dbFactory.CreateDbContext())
