@@ -18,7 +18,9 @@ namespace BackpropService.Api.Models;
 /// write finds the generation changed and answers its own request without filling the cache. So once a
 /// job's new version has committed, no request started after that can see the previous "latest".
 /// A name entry is also re-read from the database every <see cref="NameRefreshMilliseconds"/>, by one
-/// request while the others go on using it, for a second process writing to the same database.
+/// request while the others go on using it: a safety net for writes that bypass <see cref="IModelChanges"/>
+/// (a database restored or edited by hand). It does not make sharing the database with a second live
+/// process safe; one service process per database file is the supported mode.
 /// </remarks>
 public sealed class ModelCache(IDbContextFactory<BackpropDbContext> dbFactory, IOptions<TrainingWorkerOptions> options) : IModelChanges
 {
@@ -121,7 +123,7 @@ public sealed class ModelCache(IDbContextFactory<BackpropDbContext> dbFactory, I
             entity = await ModelStore.ResolveAsync(db, idOrName, CancellationToken.None);
             if (entity is null)
             {
-                // Gone (deleted by another process, say): forget a name entry being refreshed.
+                // Gone (deleted behind the cache's back, say): forget a name entry being refreshed.
                 lock (_writeLock)
                     if (_generation == generation) _byName.TryRemove(idOrName, out _);
                 return null;

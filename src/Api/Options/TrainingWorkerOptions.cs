@@ -19,8 +19,12 @@ public sealed class TrainingWorkerOptions
     [Range(1, 10_000)]
     public int ModelCacheSize { get; set; } = 32;
 
-    /// <summary>How often the worker looks at the queue even without a signal (another process may
-    /// share the database), in seconds.</summary>
+    /// <summary>
+    /// How often an idle slot looks at the queue even without a signal, in seconds: a safety net for a
+    /// claim that failed on a busy database, and for jobs queued by other means than this process's
+    /// submit endpoint (e.g. a row restored or fixed by hand). It does not make it safe for a second
+    /// process to share the database: one service process per database file is the supported mode.
+    /// </summary>
     [Range(1, 3600)]
     public int PollSeconds { get; set; } = 5;
 }

@@ -9,8 +9,14 @@ namespace BackpropService.Api.Training;
 /// <summary>
 /// Claims queued jobs from the jobs table in submission order and trains each on a dedicated thread,
 /// <see cref="TrainingWorkerOptions.Concurrency"/> at a time. Woken by <see cref="JobSignal"/>, and polls
-/// now and then as well. On start, jobs a previous process left running go back to the queue, ahead of
-/// the jobs submitted after them, and resume from their checkpoints.
+/// now and then as well (see <see cref="TrainingWorkerOptions.PollSeconds"/>). On start, jobs a previous
+/// process left running go back to the queue, ahead of the jobs submitted after them, and resume from
+/// their checkpoints.
+/// <para>
+/// One service process per database file is the supported mode: start-up takes every <c>running</c> row
+/// to be an orphan of a previous process, so a second live process on the same file would requeue, and
+/// train a second time, the jobs the first one is training.
+/// </para>
 /// </summary>
 public sealed partial class TrainingWorker(
     IDbContextFactory<BackpropDbContext> dbFactory,
@@ -27,6 +33,10 @@ public sealed partial class TrainingWorker(
         await Task.WhenAll(slots);
     }
 
+    /// <summary>
+    /// Every <c>running</c> row was left by a previous process (one process per database file), so it
+    /// goes back to the queue; its checkpoint lets it resume.
+    /// </summary>
     private async Task RequeueInterruptedJobsAsync(CancellationToken cancellationToken)
     {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
@@ -100,7 +110,7 @@ public sealed partial class TrainingWorker(
             if (candidate is null) return null;
 
             var now = DateTime.UtcNow;
-            // Guarded by status: if another slot (or process) got there first, nothing changes.
+            // Guarded by status: if another slot of this process got there first, nothing changes.
             int claimed = await db.Jobs
                 .Where(j => j.Id == candidate && j.Status == JobStatus.Queued)
                 .ExecuteUpdateAsync(s => s
