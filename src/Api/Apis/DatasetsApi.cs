@@ -158,11 +158,15 @@ public static class DatasetsApi
     {
         if (DatasetCatalog.IsBuiltIn(id)) return ApiProblems.Conflict($"'{id}' is a built-in dataset; it cannot be deleted.");
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        if (!await db.Datasets.AnyAsync(d => d.Id == id, cancellationToken)) return ApiProblems.NotFound("Dataset", id);
-        if (await db.Jobs.AnyAsync(j => j.DatasetId == id && (j.Status == JobStatus.Queued || j.Status == JobStatus.Running), cancellationToken))
-            return ApiProblems.Conflict("A queued or running job trains on this dataset; cancel it first.");
-        await db.Datasets.Where(d => d.Id == id).ExecuteDeleteAsync(cancellationToken);
-        return TypedResults.NoContent();
+        // One statement, so no job can be queued between the check and the delete (a submit checks that
+        // the dataset still exists in the transaction that queues the job).
+        int deleted = await db.Datasets
+            .Where(d => d.Id == id && !db.Jobs.Any(j => j.DatasetId == id && (j.Status == JobStatus.Queued || j.Status == JobStatus.Running)))
+            .ExecuteDeleteAsync(cancellationToken);
+        if (deleted == 1) return TypedResults.NoContent();
+        return await db.Datasets.AnyAsync(d => d.Id == id, cancellationToken)
+            ? ApiProblems.Conflict("A queued or running job trains on this dataset; cancel it first.")
+            : ApiProblems.NotFound("Dataset", id);
     }
 
     private static bool IsCsvName(string fileName) =>

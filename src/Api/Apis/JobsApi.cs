@@ -25,7 +25,7 @@ public static class JobsApi
         api.MapGet("/{id}", GetJob).WithSummary("Gets one job, with its latest epoch's metrics.");
         api.MapGet("/{id}/metrics", GetMetrics).WithSummary("Gets every completed epoch's metrics, in order.");
         api.MapPost("/{id}/cancel", CancelJob)
-            .WithSummary("Cancels a queued or running job; a running job stops within one mini-batch and keeps its best model so far.");
+            .WithSummary("Cancels a queued or running job; a running job stops within one mini-batch and keeps its best model so far (none before its first epoch completes).");
         api.MapDelete("/{id}", DeleteJob).WithSummary("Deletes a job that is not running, with its metrics.");
         return app;
     }
@@ -58,9 +58,16 @@ public static class JobsApi
         };
         await using (var db = await dbFactory.CreateDbContextAsync(cancellationToken))
         {
+            // SQLite transactions take the write lock at BEGIN: a dataset delete (one conditional statement)
+            // runs wholly before this, and we see the dataset gone, or wholly after, and sees this job.
+            await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+            if (!DatasetCatalog.IsBuiltIn(dataset.Id) && !await db.Datasets.AnyAsync(d => d.Id == dataset.Id, cancellationToken))
+                return TypedResults.ValidationProblem(ValidationErrors.One("datasetId",
+                    $"The dataset '{dataset.Id}' was deleted just now; upload it again or choose another."));
             db.Jobs.Add(entity);
             // The row is the durable queue entry; from here on the job is never lost.
             await db.SaveChangesAsync(CancellationToken.None);
+            await transaction.CommitAsync(CancellationToken.None);
         }
         signal.Notify();
         var job = entity.ToContract(latest: null);
