@@ -1,5 +1,6 @@
 using BackpropService.Contracts;
 using BackpropService.Api.Datasets;
+using BackpropService.Api.Mapping;
 using BackpropService.Api.Persistence;
 using BackpropService.Engine;
 using BackpropService.Engine.Data;
@@ -22,7 +23,7 @@ public static class DashboardApi
     public static IEndpointRouteBuilder MapDashboardApi(this IEndpointRouteBuilder app)
     {
         app.MapGet("/api/jobs/{id}/decision-boundary", GetDecisionBoundary).WithTags("Jobs")
-            .WithSummary("For a 2-feature classification job: the latest checkpoint's class-1 score (or winning class) on a grid, with the data points.");
+            .WithSummary("For a 2-feature classification job: the class-1 score (or winning class) of the weights in its latest checkpoint (the last stored epoch's, not the best-validation ones) on a grid, with the data points.");
         app.MapGet("/api/datasets/{id}/preview", GetDatasetPreview).WithTags("Datasets")
             .WithSummary("Samples per class and the first few samples (image data: pixels) of a dataset.");
         return app;
@@ -47,11 +48,15 @@ public static class DashboardApi
             checkpoint = stored?.Data;
             epoch = stored?.Epoch ?? 0;
         }
+        // The stored description first: an MNIST job gets its 400 without loading the whole dataset.
+        var info = await catalog.FindAsync(datasetId, cancellationToken);
+        if (info is null) return ApiProblems.NotFound("Dataset", datasetId);
+        if (info.Features != 2 || info.Task != LearningTask.Classification)
+            return NotTwoFeatureClassification(info.Features, info.Task);
         var dataset = await catalog.LoadAsync(datasetId, cancellationToken);
         if (dataset is null) return ApiProblems.NotFound("Dataset", datasetId);
         if (dataset.Features != 2 || dataset.Task != TaskKind.Classification || dataset.Labels is null)
-            return TypedResults.ValidationProblem(Validation.ValidationErrors.One("id",
-                $"A decision boundary is drawn for 2-feature classification data; this job's dataset has {dataset.Features} features ({dataset.Task.ToString().ToLowerInvariant()})."));
+            return NotTwoFeatureClassification(dataset.Features, dataset.Task.ToContract());
 
         var (xs, ys) = (Axis(dataset, 0, resolution), Axis(dataset, 1, resolution));
         double[][] scores;
@@ -63,7 +68,7 @@ public static class DashboardApi
         {
             try
             {
-                scores = await Task.Run(() => Score(Trainer.Resume(checkpoint, dataset).CreateModel(), xs, ys), cancellationToken);
+                scores = await Task.Run(() => Score(CurrentModel(Trainer.Resume(checkpoint, dataset)), xs, ys), cancellationToken);
             }
             catch (DataFormatException e)
             {
@@ -84,6 +89,21 @@ public static class DashboardApi
         }
         return TypedResults.Ok(new DecisionBoundary(epoch, xs, ys, scores, pointX, pointY, pointClass,
             dataset.ClassNames ?? [.. Enumerable.Range(0, dataset.Outputs).Select(c => c.ToString(System.Globalization.CultureInfo.InvariantCulture))]));
+    }
+
+    private static ValidationProblem NotTwoFeatureClassification(int features, LearningTask task) =>
+        TypedResults.ValidationProblem(Validation.ValidationErrors.One("id",
+            $"A decision boundary is drawn for 2-feature classification data; this job's dataset has {features} features ({task.ToString().ToLowerInvariant()})."));
+
+    /// <summary>
+    /// The checkpoint's current weights (the last stored epoch's), with the trainer's normalization.
+    /// <see cref="Trainer.CreateModel"/> would give the best-validation weights instead, which can be
+    /// epochs old; the boundary shows where training is now.
+    /// </summary>
+    private static TrainedModel CurrentModel(Trainer trainer)
+    {
+        var best = trainer.CreateModel();
+        return new TrainedModel(trainer.Network, best.Normalizer, best.Task, best.ClassNames, best.Cost, best.Options);
     }
 
     public static async Task<Results<Ok<DatasetPreview>, ProblemHttpResult>> GetDatasetPreview(
