@@ -48,7 +48,12 @@ public sealed class CrashRecoveryTests
 
         var behind = await restarted.WaitUntilFinishedAsync(queuedJobId, TimeSpan.FromMinutes(1));
         Assert.Equal(JobStatus.Succeeded, behind.Status);
-        Assert.True(behind.StartedAt >= resumed.StartedAt, "the queued job ran after the resumed one");
+        // One job at a time (Training:Concurrency 1), and the resumed job goes first: the job queued behind
+        // it starts only once it has finished. (StartedAt of the resumed job is kept from the first process.)
+        Assert.NotNull(behind.StartedAt);
+        Assert.NotNull(resumed.FinishedAt);
+        Assert.True(behind.StartedAt >= resumed.FinishedAt,
+            $"the queued job started at {behind.StartedAt:O}, before the resumed one finished at {resumed.FinishedAt:O}");
     }
 
     private static (string Status, int Epoch) ReadJobRow(string path, string id)
