@@ -7,24 +7,23 @@ namespace BackpropService.Api.Hubs;
 /// Forwards the worker's in-process events to <see cref="TrainingHub"/> clients, one at a time in
 /// publish order, so a job's final <c>JobUpdated</c> arrives after its last <c>EpochCompleted</c>.
 /// </summary>
+/// <remarks>
+/// It subscribes in its constructor. The host resolves every hosted service before it starts the first
+/// one, so the subscription exists before the training worker (registered earlier, so started earlier)
+/// or the server can publish anything; events that arrive before <see cref="ExecuteAsync"/> runs wait
+/// in the subscription's channel.
+/// </remarks>
 public sealed partial class TrainingEventForwarder(
     ITrainingEvents events,
     JobSubscriptions subscriptions,
     IHubContext<TrainingHub, ITrainingClient> hub,
     ILogger<TrainingEventForwarder> logger) : BackgroundService
 {
-    private TrainingEventSubscription? _subscription;
-
-    public override Task StartAsync(CancellationToken cancellationToken)
-    {
-        // Subscribe before anything can publish or any client can connect.
-        _subscription = events.Subscribe();
-        return base.StartAsync(cancellationToken);
-    }
+    private readonly TrainingEventSubscription _subscription = events.Subscribe();
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        var reader = _subscription!.Events;
+        var reader = _subscription.Events;
         try
         {
             await foreach (var trainingEvent in reader.ReadAllAsync(stoppingToken))
@@ -78,7 +77,7 @@ public sealed partial class TrainingEventForwarder(
 
     public override void Dispose()
     {
-        _subscription?.Dispose();
+        _subscription.Dispose();
         base.Dispose();
     }
 
