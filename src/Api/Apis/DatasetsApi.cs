@@ -14,7 +14,8 @@ namespace BackpropService.Api.Apis;
 /// <summary><c>/api/datasets</c>: upload (CSV or IDX), list, get, delete; the built-in synthetic sets are listed too.</summary>
 public static class DatasetsApi
 {
-    public const int MaxNameLength = 200;
+    // The upload code's name check still says MaxNameLength; the limit itself is ServiceLimits.MaxNameLength.
+    private const int MaxNameLength = ServiceLimits.MaxNameLength;
 
     public static IEndpointRouteBuilder MapDatasetsApi(this IEndpointRouteBuilder app)
     {

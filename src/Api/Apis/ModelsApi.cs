@@ -126,8 +126,8 @@ public static class ModelsApi
             bytes = body;
         }
         if (bytes.Length == 0) return TypedResults.ValidationProblem(ValidationErrors.One("file", "The model file is empty."));
-        if (name is { Length: > DatasetsApi.MaxNameLength })
-            return TypedResults.ValidationProblem(ValidationErrors.One("name", $"The name may have at most {DatasetsApi.MaxNameLength} characters."));
+        if (name is { Length: > ServiceLimits.MaxNameLength })
+            return TypedResults.ValidationProblem(ValidationErrors.One("name", $"The name may have at most {ServiceLimits.MaxNameLength} characters."));
 
         TrainedModel model;
         try

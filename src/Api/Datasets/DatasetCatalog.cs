@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using BackpropService.Api.Mapping;
 using BackpropService.Api.Persistence;
 using BackpropService.Contracts;
 using BackpropService.Engine.Data;
@@ -53,12 +54,9 @@ public sealed class DatasetCatalog(IDbContextFactory<BackpropDbContext> dbFactor
 
     public static DatasetInfo ToContract(DatasetEntity entity) => new(
         entity.Id, entity.Name, entity.Task, entity.Samples, entity.Features, entity.Outputs, entity.Classes,
-        BuiltIn: false, new DateTimeOffset(DateTime.SpecifyKind(entity.CreatedAt, DateTimeKind.Utc)));
+        BuiltIn: false, entity.CreatedAt.AsUtc());
 
     public static DatasetInfo Describe(string id, Dataset dataset, bool builtIn, DateTimeOffset? createdAt) => new(
-        id, dataset.Name, ToContract(dataset.Task), dataset.Samples, dataset.Features, dataset.Outputs,
+        id, dataset.Name, dataset.Task.ToContract(), dataset.Samples, dataset.Features, dataset.Outputs,
         dataset.ClassNames?.ToList(), builtIn, createdAt);
-
-    public static LearningTask ToContract(TaskKind task) =>
-        task == TaskKind.Classification ? LearningTask.Classification : LearningTask.Regression;
 }

@@ -7,6 +7,9 @@ public sealed class ServiceLimits
 {
     public const string Section = "Limits";
 
+    /// <summary>Longest name of a job, dataset or model, in characters (fixed, not configurable).</summary>
+    public const int MaxNameLength = 200;
+
     /// <summary>Largest upload (dataset or model file), in bytes; larger requests get 413.</summary>
     [Range(1024, long.MaxValue)]
     public long MaxUploadBytes { get; set; } = 200L * 1024 * 1024;

@@ -12,13 +12,11 @@ namespace BackpropService.Api.Validation;
 /// </summary>
 public static class JobRequestValidator
 {
-    public const int MaxNameLength = 200;
-
     /// <summary>Checks what can be checked without the dataset; returns the options with defaults filled in.</summary>
     public static JobOptions? ValidateShape(SubmitJobRequest request, ServiceLimits limits, ValidationErrors errors)
     {
-        if (request.Name is { Length: > MaxNameLength })
-            errors.Add("name", $"The name may have at most {MaxNameLength} characters.");
+        if (request.Name is { Length: > ServiceLimits.MaxNameLength })
+            errors.Add("name", $"The name may have at most {ServiceLimits.MaxNameLength} characters.");
         if (string.IsNullOrWhiteSpace(request.DatasetId))
             errors.Add("datasetId", "Required: the id of an uploaded or built-in dataset (GET /api/datasets lists them).");
 
