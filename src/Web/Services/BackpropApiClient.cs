@@ -67,6 +67,11 @@ public sealed class BackpropApiClient(HttpClient http)
                 return new ApiResult<T>(JsonSerializer.Deserialize<T>(body, Json), null);
             return new ApiResult<T>(default, ReadProblem((int)response.StatusCode, response.ReasonPhrase, body));
         }
+        catch (OperationCanceledException e) when (!cancellationToken.IsCancellationRequested)
+        {
+            // Not the caller's token: the HttpClient's timeout ran out.
+            return new ApiResult<T>(default, new ApiProblem(0, "The service did not answer in time.", e.Message, new Dictionary<string, string[]>()));
+        }
         catch (HttpRequestException e)
         {
             return new ApiResult<T>(default, new ApiProblem(0, "The service cannot be reached.", e.Message, new Dictionary<string, string[]>()));
