@@ -14,9 +14,6 @@ namespace BackpropService.Api.Apis;
 /// <summary><c>/api/datasets</c>: upload (CSV or IDX), list, get, delete; the built-in synthetic sets are listed too.</summary>
 public static class DatasetsApi
 {
-    // The upload code's name check still says MaxNameLength; the limit itself is ServiceLimits.MaxNameLength.
-    private const int MaxNameLength = ServiceLimits.MaxNameLength;
-
     public static IEndpointRouteBuilder MapDatasetsApi(this IEndpointRouteBuilder app)
     {
         var api = app.MapGroup("/api/datasets").WithTags("Datasets");
@@ -65,7 +62,7 @@ public static class DatasetsApi
         var images = form.Files.GetFile("images");
         var labels = form.Files.GetFile("labels");
         string? name = form["name"].FirstOrDefault();
-        if (name is { Length: > MaxNameLength }) errors.Add("name", $"The name may have at most {MaxNameLength} characters.");
+        if (name is { Length: > ServiceLimits.MaxNameLength }) errors.Add("name", $"The name may have at most {ServiceLimits.MaxNameLength} characters.");
 
         TaskKind? task = null;
         if (form["task"].FirstOrDefault() is { Length: > 0 } taskText)
