@@ -4,17 +4,21 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using BackpropService.Contracts;
 using BackpropService.Contracts.Json;
+using Xunit;
 
-namespace BackpropService.Api.Tests.Infrastructure;
+namespace BackpropService.Tests.Shared;
 
-/// <summary>Calls the service the way a client would, with the wire JSON conventions.</summary>
+/// <summary>
+/// Calls the service through its public REST API the way any client would, with the wire JSON conventions.
+/// Compiled into Api.Tests and Web.Tests. Paths are relative, so a client whose base address has a path works too.
+/// </summary>
 public static class ApiClient
 {
     public static JsonSerializerOptions Json => ContractJson.Options;
 
     public static async Task<Job> SubmitJobAsync(this HttpClient client, SubmitJobRequest request)
     {
-        var response = await client.PostAsJsonAsync("/api/jobs", request, Json);
+        var response = await client.PostAsJsonAsync("api/jobs", request, Json);
         var body = await response.Content.ReadAsStringAsync();
         Assert.True(response.StatusCode == HttpStatusCode.Accepted, $"submit: {(int)response.StatusCode} {body}");
         return JsonSerializer.Deserialize<Job>(body, Json)!;
@@ -36,13 +40,15 @@ public static class ApiClient
         return JsonSerializer.Deserialize<T>(body, Json)!;
     }
 
+    public static Task CancelJobAsync(this HttpClient client, string id) => client.PostAsync($"api/jobs/{id}/cancel", null);
+
     /// <summary>Polls the job every 50 ms until <paramref name="done"/> holds; fails after <paramref name="timeout"/>.</summary>
     public static async Task<Job> WaitForJobAsync(this HttpClient client, string id, Func<Job, bool> done, TimeSpan timeout)
     {
         var clock = Stopwatch.StartNew();
         while (true)
         {
-            var job = await client.GetAsync<Job>($"/api/jobs/{id}");
+            var job = await client.GetAsync<Job>($"api/jobs/{id}");
             if (done(job)) return job;
             if (clock.Elapsed > timeout)
                 Assert.Fail($"job {id} did not get there within {timeout}: status {job.Status}, epoch {job.Epoch}/{job.Epochs}, error {job.Error}");
@@ -60,7 +66,21 @@ public static class ApiClient
         form.Add(new StringContent(csv), "file", fileName);
         if (name is not null) form.Add(new StringContent(name), "name");
         if (task is not null) form.Add(new StringContent(task), "task");
-        var response = await client.PostAsync("/api/datasets", form);
+        return await UploadAsync(client, form);
+    }
+
+    public static async Task<DatasetInfo> UploadIdxAsync(this HttpClient client, string imagesPath, string labelsPath, string name)
+    {
+        using var form = new MultipartFormDataContent();
+        form.Add(new ByteArrayContent(await File.ReadAllBytesAsync(imagesPath)), "images", Path.GetFileName(imagesPath));
+        form.Add(new ByteArrayContent(await File.ReadAllBytesAsync(labelsPath)), "labels", Path.GetFileName(labelsPath));
+        form.Add(new StringContent(name), "name");
+        return await UploadAsync(client, form);
+    }
+
+    private static async Task<DatasetInfo> UploadAsync(HttpClient client, MultipartFormDataContent form)
+    {
+        var response = await client.PostAsync("api/datasets", form);
         var body = await response.Content.ReadAsStringAsync();
         Assert.True(response.StatusCode == HttpStatusCode.Created, $"upload: {(int)response.StatusCode} {body}");
         return JsonSerializer.Deserialize<DatasetInfo>(body, Json)!;
