@@ -48,7 +48,7 @@ public sealed partial class JobPageTests(BrowserFixture browser) : IClassFixture
 
         var screenshot = TestFiles.ArtifactPath("job-page.png");
         await page.ScreenshotAsync(new PageScreenshotOptions { Path = screenshot, FullPage = true });
-        if (TestFiles.ScreenshotsFolder() is { } docs)
+        if (Environment.GetEnvironmentVariable("UPDATE_SCREENSHOTS") == "1" && TestFiles.ScreenshotsFolder() is { } docs)
         {
             Directory.CreateDirectory(docs);
             File.Copy(screenshot, Path.Combine(docs, "job-page.png"), overwrite: true);

@@ -23,7 +23,10 @@ public static class TestFiles
         return Path.Combine(folder, fileName);
     }
 
-    /// <summary>The repository's docs/screenshots folder (found by walking up to the solution file), or null outside a checkout.</summary>
+    /// <summary>
+    /// The repository's docs/screenshots folder (found by walking up to the solution file), or null outside a checkout.
+    /// Tests write there only when UPDATE_SCREENSHOTS=1, so a test run leaves the work tree clean.
+    /// </summary>
     public static string? ScreenshotsFolder()
     {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
