@@ -92,7 +92,7 @@ public class DeterminismTests
         while (interrupted.Epoch < checkpointEpoch) interrupted.RunEpoch();
         byte[] checkpoint = interrupted.CreateCheckpoint();
 
-        Trainer resumed = Trainer.Resume(checkpoint, Blobs);
+        Trainer resumed = Trainer.Resume(checkpoint, Blobs, interrupted.History);
         Assert.Equal(checkpointEpoch, resumed.Epoch);
         Assert.Equal(checkpointEpoch, resumed.History.Count);
         resumed.Train();
@@ -117,5 +117,26 @@ public class DeterminismTests
         checkpoint[checkpoint.Length / 2] ^= 0x40;
         var damaged = Assert.Throws<DataFormatException>(() => Trainer.Resume(checkpoint, Blobs));
         Assert.Contains("corrupt", damaged.Message);
+    }
+
+    [Fact]
+    public void A_checkpoint_does_not_grow_with_the_number_of_epochs()
+    {
+        Trainer trainer = Trainer.Start(Blobs, Options(OptimizerKind.Sgd) with { Epochs = 30 });
+        trainer.RunEpoch();
+        int afterOne = trainer.CreateCheckpoint().Length;
+        while (!trainer.IsFinished) trainer.RunEpoch();
+        Assert.Equal(afterOne, trainer.CreateCheckpoint().Length);
+    }
+
+    [Fact]
+    public void A_history_that_is_not_the_checkpoints_epochs_is_refused()
+    {
+        Trainer trainer = Trainer.Start(Blobs, Options(OptimizerKind.Sgd));
+        trainer.RunEpoch();
+        trainer.RunEpoch();
+        byte[] checkpoint = trainer.CreateCheckpoint();
+        var error = Assert.Throws<ArgumentException>(() => Trainer.Resume(checkpoint, Blobs, trainer.History.Take(1)));
+        Assert.Contains("epochs 1 to 2", error.Message);
     }
 }

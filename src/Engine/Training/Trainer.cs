@@ -106,8 +106,29 @@ public sealed class Trainer
     public static Trainer Start(Dataset data, TrainingOptions options) => new(data, options);
 
     /// <summary>Continues from a checkpoint made by <see cref="CreateCheckpoint"/> on the same data.</summary>
+    /// <param name="checkpoint">The bytes of <see cref="CreateCheckpoint"/>.</param>
+    /// <param name="data">The data the run was started on.</param>
+    /// <param name="history">
+    /// The metrics of the epochs before the checkpoint, to keep <see cref="History"/> complete. A checkpoint does not
+    /// repeat them: a caller that stores each epoch has them already, and repeating them would make every
+    /// checkpoint grow with the run. Null leaves <see cref="History"/> starting after the checkpoint.
+    /// </param>
     /// <exception cref="DataFormatException">The checkpoint is damaged or belongs to other data.</exception>
-    public static Trainer Resume(ReadOnlySpan<byte> checkpoint, Dataset data)
+    /// <exception cref="ArgumentException">The history is not the checkpoint's epochs 1 to <see cref="Epoch"/>.</exception>
+    public static Trainer Resume(ReadOnlySpan<byte> checkpoint, Dataset data, IEnumerable<EpochMetrics>? history = null)
+    {
+        Trainer trainer = ReadCheckpoint(checkpoint, data);
+        if (history is not null)
+        {
+            EpochMetrics[] earlier = [.. history];
+            if (!earlier.Select(m => m.Epoch).SequenceEqual(Enumerable.Range(1, trainer.Epoch)))
+                throw new ArgumentException($"the history must hold epochs 1 to {trainer.Epoch} in order.", nameof(history));
+            trainer._history.AddRange(earlier);
+        }
+        return trainer;
+    }
+
+    private static Trainer ReadCheckpoint(ReadOnlySpan<byte> checkpoint, Dataset data)
     {
         const string what = "training checkpoint";
         (byte[] payload, _) = BinaryEnvelope.Unwrap(checkpoint, CheckpointMagic, CheckpointVersion, what);
@@ -304,7 +325,7 @@ public sealed class Trainer
 
     /// <summary>
     /// Everything needed to continue exactly where this epoch ended: options, weights, optimizer state,
-    /// the shuffling generator, best-so-far weights, schedule state and the metrics history.
+    /// the shuffling generator, best-so-far weights and schedule state (not the metrics history: see <see cref="Resume"/>).
     /// </summary>
     public byte[] CreateCheckpoint()
     {
@@ -336,19 +357,6 @@ public sealed class Trainer
         writer.Write(_epochsSinceBest);
         writer.Write(_bestParameters is not null);
         if (_bestParameters is not null) BinaryFields.WriteFloats(writer, _bestParameters);
-        writer.Write(_history.Count);
-        foreach (EpochMetrics m in _history)
-        {
-            writer.Write(m.Epoch);
-            writer.Write(m.TrainLoss);
-            writer.Write(m.TrainAccuracy ?? double.NaN);
-            writer.Write(m.ValidationLoss ?? double.NaN);
-            writer.Write(m.ValidationAccuracy ?? double.NaN);
-            writer.Write(m.LearningRate);
-            writer.Write(m.GradientNorms.Length);
-            foreach (double norm in m.GradientNorms) writer.Write(norm);
-            writer.Write(m.Seconds);
-        }
     }
 
     private void ReadState(BinaryReader reader)
@@ -372,19 +380,5 @@ public sealed class Trainer
             _bestParameters = BinaryFields.ReadFloats(reader, Network.ParameterCount);
             if (_bestParameters.Length != Network.ParameterCount) throw new InvalidDataException("the best weights do not fit the architecture.");
         }
-        int count = BinaryFields.ReadCount(reader, Options.Epochs, "epochs of history");
-        for (int i = 0; i < count; i++)
-        {
-            int epoch = reader.ReadInt32();
-            double trainLoss = reader.ReadDouble();
-            double trainAccuracy = reader.ReadDouble(), validationLoss = reader.ReadDouble(), validationAccuracy = reader.ReadDouble();
-            double learningRate = reader.ReadDouble();
-            var norms = new double[BinaryFields.ReadCount(reader, Network<float>.MaxLayers, "gradient norms")];
-            for (int l = 0; l < norms.Length; l++) norms[l] = reader.ReadDouble();
-            double seconds = reader.ReadDouble();
-            _history.Add(new EpochMetrics(epoch, trainLoss, NullIfNaN(trainAccuracy), NullIfNaN(validationLoss), NullIfNaN(validationAccuracy), learningRate, norms, seconds));
-        }
     }
-
-    private static double? NullIfNaN(double value) => double.IsNaN(value) ? null : value;
 }
