@@ -1,7 +1,6 @@
 using System.Numerics;
-using System.Runtime.CompilerServices;
 using System.Numerics.Tensors;
-using System.Runtime.InteropServices;
+using System.Runtime.CompilerServices;
 
 namespace BackpropService.Engine.Activations;
 
@@ -16,23 +15,14 @@ public sealed class SigmoidActivation : Activation
     public override void Forward<T>(ReadOnlySpan<T> weightedInput, Span<T> activation, int width) =>
         TensorPrimitives.Sigmoid(weightedInput, activation);
 
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot from the first mini-batch, without waiting for tiered JIT
-    public override void BackpropagateInPlace<T>(ReadOnlySpan<T> weightedInput, ReadOnlySpan<T> activation, Span<T> gradient, int width)
+    public override void BackpropagateInPlace<T>(ReadOnlySpan<T> weightedInput, ReadOnlySpan<T> activation, Span<T> gradient, int width) =>
+        DerivativeKernel.MultiplyInPlace<T, Derivative<T>>(activation, gradient);
+
+    /// <summary>σ' = a(1 − a).</summary>
+    private readonly struct Derivative<T> : IDerivativeFromOutput<T> where T : unmanaged, IFloatingPointIeee754<T>
     {
-        activation = activation[..gradient.Length];
-        int i = 0;
-        if (Vector.IsHardwareAccelerated && Vector<T>.IsSupported)
-        {
-            // g ⊙= a(1 − a), Vector<T>.Count elements at a time (the same operations, so the same bits).
-            ReadOnlySpan<Vector<T>> a = MemoryMarshal.Cast<T, Vector<T>>(activation);
-            Span<Vector<T>> g = MemoryMarshal.Cast<T, Vector<T>>(gradient);
-            for (int v = 0; v < g.Length; v++) g[v] *= a[v] * (Vector<T>.One - a[v]);
-            i = g.Length * Vector<T>.Count;
-        }
-        for (; i < gradient.Length; i++)
-        {
-            T a = activation[i];
-            gradient[i] *= a * (T.One - a);
-        }
+        public static T Of(T activation) => activation * (T.One - activation);
+
+        public static Vector<T> Of(Vector<T> activation) => activation * (Vector<T>.One - activation);
     }
 }

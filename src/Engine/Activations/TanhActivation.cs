@@ -1,7 +1,6 @@
 using System.Numerics;
-using System.Runtime.CompilerServices;
 using System.Numerics.Tensors;
-using System.Runtime.InteropServices;
+using System.Runtime.CompilerServices;
 
 namespace BackpropService.Engine.Activations;
 
@@ -16,23 +15,14 @@ public sealed class TanhActivation : Activation
     public override void Forward<T>(ReadOnlySpan<T> weightedInput, Span<T> activation, int width) =>
         TensorPrimitives.Tanh(weightedInput, activation);
 
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot from the first mini-batch, without waiting for tiered JIT
-    public override void BackpropagateInPlace<T>(ReadOnlySpan<T> weightedInput, ReadOnlySpan<T> activation, Span<T> gradient, int width)
+    public override void BackpropagateInPlace<T>(ReadOnlySpan<T> weightedInput, ReadOnlySpan<T> activation, Span<T> gradient, int width) =>
+        DerivativeKernel.MultiplyInPlace<T, Derivative<T>>(activation, gradient);
+
+    /// <summary>σ' = 1 − a².</summary>
+    private readonly struct Derivative<T> : IDerivativeFromOutput<T> where T : unmanaged, IFloatingPointIeee754<T>
     {
-        activation = activation[..gradient.Length];
-        int i = 0;
-        if (Vector.IsHardwareAccelerated && Vector<T>.IsSupported)
-        {
-            // g ⊙= 1 − a², Vector<T>.Count elements at a time (the same operations, so the same bits).
-            ReadOnlySpan<Vector<T>> a = MemoryMarshal.Cast<T, Vector<T>>(activation);
-            Span<Vector<T>> g = MemoryMarshal.Cast<T, Vector<T>>(gradient);
-            for (int v = 0; v < g.Length; v++) g[v] *= Vector<T>.One - a[v] * a[v];
-            i = g.Length * Vector<T>.Count;
-        }
-        for (; i < gradient.Length; i++)
-        {
-            T a = activation[i];
-            gradient[i] *= T.One - a * a;
-        }
+        public static T Of(T activation) => T.One - activation * activation;
+
+        public static Vector<T> Of(Vector<T> activation) => Vector<T>.One - activation * activation;
     }
 }
