@@ -45,6 +45,9 @@ public sealed class JobSubscriptions
             }
             finally
             {
+                // Nobody was added (the subscribe failed, e.g. its connection went away mid-call): drop the
+                // entry, which no unsubscribe or disconnect would ever remove.
+                if (!listeners.Removed && listeners.HighWater.Count == 0) Forget(jobId, listeners);
                 listeners.Gate.Release();
             }
         }
@@ -89,16 +92,19 @@ public sealed class JobSubscriptions
         await WhenListenedAsync(jobId, listeners =>
         {
             listeners.HighWater.Remove(connectionId);
-            if (listeners.HighWater.Count == 0)
-            {
-                lock (_mapLock)
-                {
-                    listeners.Removed = true;
-                    _jobs.Remove(jobId);
-                }
-            }
+            if (listeners.HighWater.Count == 0) Forget(jobId, listeners);
             return Task.CompletedTask;
         }, CancellationToken.None);
+    }
+
+    /// <summary>Removes a job's entry that has no listeners left. Call under the job's lock.</summary>
+    private void Forget(string jobId, JobListeners listeners)
+    {
+        lock (_mapLock)
+        {
+            listeners.Removed = true;
+            _jobs.Remove(jobId);
+        }
     }
 
     /// <summary>Forgets everything about a connection that went away.</summary>
