@@ -16,13 +16,16 @@ public sealed class DashboardHost : IAsyncDisposable
     public DashboardHost()
     {
         Directory.CreateDirectory(_folder);
-        _factory = new Factory(Path.Combine(_folder, "backprop.db"));
+        _factory = new Factory(Path.Combine(_folder, "backprop.db"), HubOutage);
         _factory.UseKestrel(options => options.Listen(System.Net.IPAddress.Loopback, 0));
         _factory.StartServer();
         var address = _factory.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         BaseAddress = new Uri(address.TrimEnd('/') + "/");
         Http = new HttpClient { BaseAddress = BaseAddress, Timeout = TimeSpan.FromMinutes(2) };
     }
+
+    /// <summary>Cuts the training hub off and restores it (the dashboard's live connection drops and must recover).</summary>
+    public HubOutage HubOutage { get; } = new();
 
     /// <summary>Where the browser goes, e.g. http://127.0.0.1:41234/.</summary>
     public Uri BaseAddress { get; }
@@ -45,7 +48,7 @@ public sealed class DashboardHost : IAsyncDisposable
         }
     }
 
-    private sealed class Factory(string databasePath) : WebApplicationFactory<Program>
+    private sealed class Factory(string databasePath, HubOutage hubOutage) : WebApplicationFactory<Program>
     {
         protected override void ConfigureWebHost(IWebHostBuilder builder)
         {
@@ -54,6 +57,7 @@ public sealed class DashboardHost : IAsyncDisposable
             builder.UseSetting("ConnectionStrings:Default", $"Data Source={databasePath}");
             builder.UseSetting("Training:PollSeconds", "1");
             builder.UseSetting("Logging:LogLevel:Default", "Warning");
+            builder.ConfigureServices(services => services.AddSingleton<IStartupFilter>(hubOutage));
         }
     }
 }
