@@ -38,4 +38,31 @@ public sealed class LiveConnectionTests(BrowserFixture browser) : IClassFixture<
         await Expect(banner).ToHaveCountAsync(0, recovery);
         await Expect(page.Locator($"#jobs-table tr[data-job-id='{job.Id}']")).ToBeVisibleAsync();
     }
+
+    [Fact]
+    public async Task The_jobs_page_keeps_trying_when_the_hub_is_unreachable_from_the_start()
+    {
+        await using var host = new DashboardHost();
+        host.HubOutage.Begin();
+        var page = await browser.NewPageAsync(host.BaseAddress);
+        await page.GotoAsync("/");
+        var banner = page.Locator(".live-status");
+        await Expect(banner).ToContainTextAsync("Offline");
+        await Expect(page.Locator("#no-jobs")).ToBeVisibleAsync(); // the list still loads over REST
+
+        host.HubOutage.End();
+        var job = await host.Http.SubmitJobAsync(new SubmitJobRequest
+        {
+            Name = "after-outage",
+            DatasetId = "xor",
+            Layers = [new LayerDefinition(4, Activation.Tanh), new LayerDefinition(2, Activation.Softmax)],
+            Epochs = 5,
+        });
+
+        // Start attempts follow the reconnect schedule (2, 10, 30 s, …): one after End succeeds without a click.
+        var recovery = new LocatorAssertionsToHaveCountOptions { Timeout = 60_000 };
+        await Expect(banner).ToHaveCountAsync(0, recovery);
+        await Expect(page.Locator($"#jobs-table tr[data-job-id='{job.Id}']")).ToBeVisibleAsync();
+    }
 }
+
