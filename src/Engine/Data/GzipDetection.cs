@@ -40,11 +40,9 @@ internal static class GzipDetection
         return wasCompressed ? new GZipStream(replayed, CompressionMode.Decompress, leaveOpen: false) : replayed;
     }
 
-    /// <summary>Passes reads through until more than a set number of bytes has come out, then refuses.</summary>
-    private sealed class BoundedStream(Stream inner, long maxBytes, string what) : Stream
+    /// <summary>A stream read once from front to back: everything but <see cref="Stream.Read(Span{byte})"/> is fixed.</summary>
+    private abstract class ForwardReadStream : Stream
     {
-        private long _read;
-
         public override bool CanRead => true;
         public override bool CanSeek => false;
         public override bool CanWrite => false;
@@ -57,6 +55,19 @@ internal static class GzipDetection
         }
 
         public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
+
+        public abstract override int Read(Span<byte> buffer);
+
+        public override void Flush() { }
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+        public override void SetLength(long value) => throw new NotSupportedException();
+        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+    }
+
+    /// <summary>Passes reads through until more than a set number of bytes has come out, then refuses.</summary>
+    private sealed class BoundedStream(Stream inner, long maxBytes, string what) : ForwardReadStream
+    {
+        private long _read;
 
         public override int Read(Span<byte> buffer)
         {
@@ -72,30 +83,12 @@ internal static class GzipDetection
             if (disposing) inner.Dispose();
             base.Dispose(disposing);
         }
-
-        public override void Flush() { }
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-        public override void SetLength(long value) => throw new NotSupportedException();
-        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
     }
 
     /// <summary>Reads the peeked bytes first, then the rest of the inner stream (which it never disposes).</summary>
-    private sealed class PrefixedStream(ReadOnlyMemory<byte> prefix, Stream inner) : Stream
+    private sealed class PrefixedStream(ReadOnlyMemory<byte> prefix, Stream inner) : ForwardReadStream
     {
         private ReadOnlyMemory<byte> _prefix = prefix;
-
-        public override bool CanRead => true;
-        public override bool CanSeek => false;
-        public override bool CanWrite => false;
-        public override long Length => throw new NotSupportedException();
-
-        public override long Position
-        {
-            get => throw new NotSupportedException();
-            set => throw new NotSupportedException();
-        }
-
-        public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
 
         public override int Read(Span<byte> buffer)
         {
@@ -106,10 +99,5 @@ internal static class GzipDetection
             _prefix = _prefix[taken..];
             return taken;
         }
-
-        public override void Flush() { }
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-        public override void SetLength(long value) => throw new NotSupportedException();
-        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
     }
 }
