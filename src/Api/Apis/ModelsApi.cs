@@ -26,7 +26,7 @@ public static class ModelsApi
         api.MapGet("/{id}", GetModel).WithSummary("Gets one model (by id, or by name for its latest version).");
         api.MapPost("/{id}/predict", PredictApi.PredictWithModel)
             .WithSummary("Runs the model on a batch of inputs (the body's 'model' is not needed here).")
-            .WithJsonExamples(PredictApi.XorExample);
+            .WithPredictContract();
         api.MapPost("/{id}/evaluate", EvaluateModel)
             .WithSummary("Measures the model on a dataset: loss and accuracy, confusion matrix and per-class metrics, or mse/mae/r2.")
             .WithJsonExamples(new RequestExample("xor", "Evaluate on the built-in xor set", new EvaluateRequest("xor")));

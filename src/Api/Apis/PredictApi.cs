@@ -50,28 +50,25 @@ public static class PredictApi
         app.MapPost("/predict", (Func<HttpContext, Task>)Predict)
             .WithTags("Predict")
             .WithSummary("Runs a model (id, or name for its latest version) on a batch of inputs; JSON or binary.")
-            .WithJsonExamples(XorExample);
+            .WithPredictContract();
         if (app.ServiceProvider.GetRequiredService<IConfiguration>().GetValue<bool>(TrivialEndpointKey))
             app.MapPost("/bench/trivial", Trivial).ExcludeFromDescription();
         return app;
     }
 
-    [EndpointDescription(Description)]
-    [Consumes(typeof(PredictRequest), "application/json", BinaryPredictFormat.MediaType, BinaryPredictFormat.OctetStream)]
-    [ProducesResponseType<PredictResponse>(StatusCodes.Status200OK, "application/json", BinaryPredictFormat.MediaType)]
-    [ProducesResponseType<HttpValidationProblemDetails>(StatusCodes.Status400BadRequest, "application/problem+json")]
-    [ProducesResponseType<ProblemDetails>(StatusCodes.Status404NotFound, "application/problem+json")]
-    [ProducesResponseType<ProblemDetails>(StatusCodes.Status413PayloadTooLarge, "application/problem+json")]
-    [ProducesResponseType<ProblemDetails>(StatusCodes.Status415UnsupportedMediaType, "application/problem+json")]
+    /// <summary>What both predict routes take and answer (JSON or binary), for the OpenAPI document.</summary>
+    public static RouteHandlerBuilder WithPredictContract(this RouteHandlerBuilder endpoint) => endpoint
+        .WithDescription(Description)
+        .Accepts<PredictRequest>("application/json", BinaryPredictFormat.MediaType, BinaryPredictFormat.OctetStream)
+        .Produces<PredictResponse>(StatusCodes.Status200OK, "application/json", BinaryPredictFormat.MediaType)
+        .ProducesValidationProblem()
+        .ProducesProblem(StatusCodes.Status404NotFound)
+        .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
+        .ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
+        .WithJsonExamples(XorExample);
+
     public static Task Predict(HttpContext context) => RunAsync(context, routeModel: null);
 
-    [EndpointDescription(Description)]
-    [Consumes(typeof(PredictRequest), "application/json", BinaryPredictFormat.MediaType, BinaryPredictFormat.OctetStream)]
-    [ProducesResponseType<PredictResponse>(StatusCodes.Status200OK, "application/json", BinaryPredictFormat.MediaType)]
-    [ProducesResponseType<HttpValidationProblemDetails>(StatusCodes.Status400BadRequest, "application/problem+json")]
-    [ProducesResponseType<ProblemDetails>(StatusCodes.Status404NotFound, "application/problem+json")]
-    [ProducesResponseType<ProblemDetails>(StatusCodes.Status413PayloadTooLarge, "application/problem+json")]
-    [ProducesResponseType<ProblemDetails>(StatusCodes.Status415UnsupportedMediaType, "application/problem+json")]
     public static Task PredictWithModel(string id, HttpContext context) => RunAsync(context, routeModel: id);
 
     private static async Task RunAsync(HttpContext context, string? routeModel)
