@@ -10,7 +10,7 @@ public sealed class CrashRecoveryTests
     public async Task A_job_interrupted_by_a_stop_resumes_from_its_checkpoint_and_the_job_queued_behind_it_runs_too()
     {
         using var database = new TempDatabase();
-        const int epochs = 12;
+        const int epochs = 40; // long enough that the host stops well before the end, however slow its shutdown
         string longJobId, queuedJobId;
 
         var first = database.CreateFactory();
