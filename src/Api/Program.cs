@@ -1,3 +1,4 @@
+using BackpropService.Api.Access;
 using BackpropService.Api.Apis;
 using BackpropService.Api.Extensions;
 using BackpropService.Api.Hubs;
@@ -10,6 +11,7 @@ var builder = WebApplication.CreateBuilder(args);
 
 builder.AddServiceDefaults();
 builder.AddPersistence();
+builder.AddAccessControl();
 builder.AddTraining();
 builder.AddPredict();
 builder.AddApiDocumentation();
@@ -22,6 +24,7 @@ app.Services.MigrateDatabase();
 
 app.UseServiceDefaults();
 app.UseApiDocumentation();
+app.UseAccessControl();
 
 app.MapHealthEndpoints();
 app.MapDatasetsApi();
@@ -29,6 +32,7 @@ app.MapJobsApi();
 app.MapModelsApi();
 app.MapPredictApi();
 app.MapExplainApi();
+app.MapKeysApi();
 app.MapDashboardApi();
 app.MapTrainingHub();
 app.MapDashboard();

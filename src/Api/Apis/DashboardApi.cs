@@ -1,3 +1,4 @@
+using BackpropService.Api.Access;
 using BackpropService.Contracts;
 using BackpropService.Api.Datasets;
 using BackpropService.Api.Mapping;
@@ -22,9 +23,9 @@ public static class DashboardApi
 
     public static IEndpointRouteBuilder MapDashboardApi(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/api/jobs/{id}/decision-boundary", GetDecisionBoundary).WithTags("Jobs")
+        app.MapGet("/api/jobs/{id}/decision-boundary", GetDecisionBoundary).WithTags("Jobs").RequireAuthorization(AccessPolicies.Train)
             .WithSummary("For a 2-feature classification job: the class-1 score (or winning class) of the weights in its latest checkpoint (the last stored epoch's, not the best-validation ones) on a grid, with the data points.");
-        app.MapGet("/api/datasets/{id}/preview", GetDatasetPreview).WithTags("Datasets")
+        app.MapGet("/api/datasets/{id}/preview", GetDatasetPreview).WithTags("Datasets").RequireAuthorization(AccessPolicies.Train)
             .WithSummary("Samples per class and the first few samples (image data: pixels) of a dataset.");
         return app;
     }

@@ -1,3 +1,4 @@
+using BackpropService.Api.Access;
 using BackpropService.Api.Datasets;
 using BackpropService.Api.Mapping;
 using BackpropService.Api.OpenApi;
@@ -16,7 +17,7 @@ public static class DatasetsApi
 {
     public static IEndpointRouteBuilder MapDatasetsApi(this IEndpointRouteBuilder app)
     {
-        var api = app.MapGroup("/api/datasets").WithTags("Datasets");
+        var api = app.MapGroup("/api/datasets").WithTags("Datasets").RequireAuthorization(AccessPolicies.Train);
         api.MapGet("/", ListDatasets).WithSummary("Lists the built-in and uploaded datasets.");
         api.MapGet("/{id}", GetDataset).WithSummary("Gets one dataset's description.");
         api.MapPost("/", UploadDataset)

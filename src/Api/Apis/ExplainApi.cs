@@ -1,3 +1,4 @@
+using BackpropService.Api.Access;
 using BackpropService.Api.Mapping;
 using BackpropService.Api.OpenApi;
 using BackpropService.Api.Validation;
@@ -21,7 +22,7 @@ public static class ExplainApi
 
     public static IEndpointRouteBuilder MapExplainApi(this IEndpointRouteBuilder app)
     {
-        app.MapPost("/api/explain", Explain)
+        app.MapPost("/api/explain", Explain).RequireAuthorization(AccessPolicies.Train)
             .WithTags("Explain")
             .WithSummary("One forward pass, backward pass (BP1–BP4) and update on one sample, with every intermediate value.")
             .WithJsonExamples(WorkedExample);

@@ -1,3 +1,4 @@
+using BackpropService.Api.Access;
 using BackpropService.Api.Datasets;
 using BackpropService.Api.Mapping;
 using BackpropService.Api.OpenApi;
@@ -17,7 +18,7 @@ public static class JobsApi
 {
     public static IEndpointRouteBuilder MapJobsApi(this IEndpointRouteBuilder app)
     {
-        var api = app.MapGroup("/api/jobs").WithTags("Jobs");
+        var api = app.MapGroup("/api/jobs").WithTags("Jobs").RequireAuthorization(AccessPolicies.Train);
         api.MapPost("/", SubmitJob)
             .WithSummary("Queues a training job. Only datasetId, layers and epochs are required.")
             .WithJsonExamples(JobExamples.Xor, JobExamples.Spirals, JobExamples.Mnist, JobExamples.Sine);

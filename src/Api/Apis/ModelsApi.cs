@@ -1,3 +1,4 @@
+using BackpropService.Api.Access;
 using BackpropService.Api.Datasets;
 using BackpropService.Api.Mapping;
 using BackpropService.Api.OpenApi;
@@ -21,7 +22,7 @@ public static class ModelsApi
 {
     public static IEndpointRouteBuilder MapModelsApi(this IEndpointRouteBuilder app)
     {
-        var api = app.MapGroup("/api/models").WithTags("Models");
+        var api = app.MapGroup("/api/models").WithTags("Models").RequireAuthorization(AccessPolicies.Predict);
         api.MapGet("/", ListModels).WithSummary("Lists models, newest first.");
         api.MapGet("/{id}", GetModel).WithSummary("Gets one model (by id, or by name for its latest version).");
         api.MapPost("/{id}/predict", PredictApi.PredictWithModel)
@@ -29,15 +30,19 @@ public static class ModelsApi
             .WithPredictContract();
         api.MapPost("/{id}/evaluate", EvaluateModel)
             .WithSummary("Measures the model on a dataset: loss and accuracy, confusion matrix and per-class metrics, or mse/mae/r2.")
-            .WithJsonExamples(new RequestExample("xor", "Evaluate on the built-in xor set", new EvaluateRequest("xor")));
-        api.MapGet("/{id}/download", DownloadModel).WithSummary("Downloads the portable model file.");
+            .WithJsonExamples(new RequestExample("xor", "Evaluate on the built-in xor set", new EvaluateRequest("xor")))
+            .RequireAuthorization(AccessPolicies.Train);
+        api.MapGet("/{id}/download", DownloadModel).WithSummary("Downloads the portable model file.")
+            .RequireAuthorization(AccessPolicies.Train);
         api.MapPost("/", ImportModel)
             .WithSummary("Imports a model file made by this service (as the raw body, or a multipart 'file'); ?name= names it.")
             .DisableAntiforgery()
             .WithMultipartForm(
                 new FormField("file", "A model file from GET /api/models/{id}/download.", IsFile: true, Required: true),
-                new FormField("name", "The model's name (default: imported).", IsFile: false));
-        api.MapDelete("/{id}", DeleteModel).WithSummary("Deletes one model version.");
+                new FormField("name", "The model's name (default: imported).", IsFile: false))
+            .RequireAuthorization(AccessPolicies.Admin);
+        api.MapDelete("/{id}", DeleteModel).WithSummary("Deletes one model version.")
+            .RequireAuthorization(AccessPolicies.Admin);
         return app;
     }
 

@@ -1,3 +1,4 @@
+using BackpropService.Api.Access;
 using System.Buffers;
 using BackpropService.Api.Models;
 using BackpropService.Api.OpenApi;
@@ -47,12 +48,12 @@ public static class PredictApi
     public static IEndpointRouteBuilder MapPredictApi(this IEndpointRouteBuilder app)
     {
         // As a Delegate (not a RequestDelegate), so that the API explorer and Swagger see the method and its attributes.
-        app.MapPost("/predict", (Func<HttpContext, Task>)Predict)
+        app.MapPost("/predict", (Func<HttpContext, Task>)Predict).RequireAuthorization(AccessPolicies.Predict)
             .WithTags("Predict")
             .WithSummary("Runs a model (id, or name for its latest version) on a batch of inputs; JSON or binary.")
             .WithPredictContract();
         if (app.ServiceProvider.GetRequiredService<IConfiguration>().GetValue<bool>(TrivialEndpointKey))
-            app.MapPost("/bench/trivial", Trivial).ExcludeFromDescription();
+            app.MapPost("/bench/trivial", Trivial).ExcludeFromDescription().AllowAnonymous();
         return app;
     }
 

@@ -75,9 +75,9 @@ public static class ServiceDefaults
     public static WebApplication MapHealthEndpoints(this WebApplication app)
     {
         app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false })
-            .WithTags("Health");
+            .WithTags("Health").AllowAnonymous();
         app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = check => check.Tags.Contains("ready") })
-            .WithTags("Health");
+            .WithTags("Health").AllowAnonymous();
         return app;
     }
 }

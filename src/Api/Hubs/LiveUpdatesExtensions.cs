@@ -1,3 +1,4 @@
+using BackpropService.Api.Access;
 using BackpropService.Contracts;
 using BackpropService.Contracts.Json;
 
@@ -17,7 +18,8 @@ public static class LiveUpdatesExtensions
 
     public static WebApplication MapTrainingHub(this WebApplication app)
     {
-        app.MapHub<TrainingHub>(TrainingHubMethods.Path);
+        // The dashboard and other clients watch training: that needs train (a predict-only key cannot subscribe).
+        app.MapHub<TrainingHub>(TrainingHubMethods.Path).RequireAuthorization(AccessPolicies.Train);
         return app;
     }
 }

@@ -45,4 +45,11 @@ public static class EntityMapping
         model.Classes, JsonSerializer.Deserialize<List<LayerShape>>(model.Layers, ContractJson.Options) ?? [],
         model.Metrics is null ? null : JsonSerializer.Deserialize<EpochMetrics>(model.Metrics, ContractJson.Options),
         model.CreatedAt.AsUtc());
+
+    public static ApiKeyInfo ToContract(this ApiKeyEntity key) => new(
+        key.Id, key.Name, key.Scopes, key.CreatedAt.AsUtc(), key.ExpiresAt.AsUtc(), key.RevokedAt.AsUtc(),
+        CreatorOf(key.CreatedByKeyId, key.CreatedByName));
+
+    /// <summary>The <c>createdBy</c> of a stored row; null for rows from before access control.</summary>
+    public static Creator? CreatorOf(string? keyId, string? keyName) => keyId is null ? null : new Creator(keyId, keyName ?? keyId);
 }

@@ -12,6 +12,8 @@ public sealed class BackpropDbContext(DbContextOptions<BackpropDbContext> option
     public DbSet<EpochMetricsEntity> EpochMetrics => Set<EpochMetricsEntity>();
     public DbSet<ModelEntity> Models => Set<ModelEntity>();
     public DbSet<ModelContentEntity> ModelContents => Set<ModelContentEntity>();
+    public DbSet<ModelAliasEntity> ModelAliases => Set<ModelAliasEntity>();
+    public DbSet<ApiKeyEntity> ApiKeys => Set<ApiKeyEntity>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
@@ -64,6 +66,19 @@ public sealed class BackpropDbContext(DbContextOptions<BackpropDbContext> option
         {
             content.ToTable("ModelContents");
             content.HasKey(c => c.ModelId);
+        });
+        modelBuilder.Entity<ModelAliasEntity>(alias =>
+        {
+            alias.ToTable("ModelAliases");
+            alias.HasKey(a => new { a.Name, a.Alias });
+        });
+
+        modelBuilder.Entity<ApiKeyEntity>(key =>
+        {
+            key.ToTable("ApiKeys");
+            key.HasKey(k => k.Id);
+            // Every request looks its key up by the hash of the secret.
+            key.HasIndex(k => k.Hash).IsUnique();
         });
     }
 }

@@ -13,5 +13,9 @@ public sealed class DatasetEntity
     public int Outputs { get; set; }
     public List<string>? Classes { get; set; }
     public DateTime CreatedAt { get; set; }
+
+    /// <summary>The API key that created it (id and name at the time); null for rows from before access control.</summary>
+    public string? CreatedByKeyId { get; set; }
+    public string? CreatedByName { get; set; }
     public DatasetContentEntity? Content { get; set; }
 }

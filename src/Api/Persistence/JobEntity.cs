@@ -19,6 +19,10 @@ public sealed class JobEntity
 
     public int Epochs { get; set; }
     public DateTime CreatedAt { get; set; }
+
+    /// <summary>The API key that created it (id and name at the time); null for rows from before access control.</summary>
+    public string? CreatedByKeyId { get; set; }
+    public string? CreatedByName { get; set; }
     public DateTime? StartedAt { get; set; }
     public DateTime? FinishedAt { get; set; }
     public string? Error { get; set; }

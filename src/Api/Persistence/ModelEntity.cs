@@ -23,5 +23,9 @@ public sealed class ModelEntity
     public string? Metrics { get; set; }
 
     public DateTime CreatedAt { get; set; }
+
+    /// <summary>The API key that created it (id and name at the time); null for rows from before access control.</summary>
+    public string? CreatedByKeyId { get; set; }
+    public string? CreatedByName { get; set; }
     public ModelContentEntity? Content { get; set; }
 }

@@ -126,6 +126,7 @@ public sealed class TrainingHubTests : IDisposable
             {
                 options.Transports = HttpTransportType.LongPolling;
                 options.HttpMessageHandlerFactory = _ => server.CreateHandler();
+                options.AccessTokenProvider = () => Task.FromResult<string?>(ServiceFactory.AdminKey);
             })
             .AddJsonProtocol(options => ContractJson.Configure(options.PayloadSerializerOptions))
             .Build();

@@ -6,10 +6,17 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace BackpropService.Api.Tests.Infrastructure;
 
-/// <summary>The service in-process, on its own SQLite file (<see cref="DatabasePath"/>), with optional settings.</summary>
+/// <summary>
+/// The service in-process, on its own SQLite file (<see cref="DatabasePath"/>), with optional settings.
+/// <see cref="AdminKey"/> is its first admin key (<c>Auth:AdminKey</c>), and clients from
+/// <c>CreateClient</c> send it; tests of access control make clients with other keys or none.
+/// </summary>
 public sealed class ServiceFactory(string databasePath, IReadOnlyDictionary<string, string?>? settings = null)
     : WebApplicationFactory<Program>
 {
+    /// <summary>The admin key every test service starts with.</summary>
+    public const string AdminKey = "bp_test-admin-key-0123456789abcdef";
+
     public string DatabasePath { get; } = databasePath;
 
     /// <summary>Replaces services after the app has registered its own (set before the first client or service is asked for).</summary>
@@ -21,9 +28,24 @@ public sealed class ServiceFactory(string databasePath, IReadOnlyDictionary<stri
         builder.UseSetting("ConnectionStrings:Default", $"Data Source={DatabasePath}");
         builder.UseSetting("Training:PollSeconds", "1");
         builder.UseSetting("Logging:LogLevel:Default", "Warning");
+        builder.UseSetting("Auth:AdminKey", AdminKey);
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
             builder.UseSetting(key, value);
         if (TestServices is { } configure) builder.ConfigureTestServices(configure);
+    }
+
+    protected override void ConfigureClient(HttpClient client)
+    {
+        base.ConfigureClient(client);
+        client.DefaultRequestHeaders.Authorization = new("Bearer", AdminKey);
+    }
+
+    /// <summary>A client that sends <paramref name="key"/> (or no key at all when null).</summary>
+    public HttpClient CreateClientWithKey(string? key)
+    {
+        var client = CreateClient();
+        client.DefaultRequestHeaders.Authorization = key is null ? null : new("Bearer", key);
+        return client;
     }
 }
 

@@ -17,6 +17,46 @@ namespace BackpropService.Api.Persistence.Migrations
 #pragma warning disable 612, 618
             modelBuilder.HasAnnotation("ProductVersion", "10.0.15");
 
+            modelBuilder.Entity("BackpropService.Api.Persistence.ApiKeyEntity", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("CreatedByKeyId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("CreatedByName")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("ExpiresAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Hash")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("RevokedAt")
+                        .HasColumnType("TEXT");
+
+                    b.PrimitiveCollection<string>("Scopes")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("Hash")
+                        .IsUnique();
+
+                    b.ToTable("ApiKeys", (string)null);
+                });
+
             modelBuilder.Entity("BackpropService.Api.Persistence.DatasetContentEntity", b =>
                 {
                     b.Property<string>("DatasetId")
@@ -40,6 +80,12 @@ namespace BackpropService.Api.Persistence.Migrations
                         .HasColumnType("TEXT");
 
                     b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("CreatedByKeyId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("CreatedByName")
                         .HasColumnType("TEXT");
 
                     b.Property<int>("Features")
@@ -127,6 +173,12 @@ namespace BackpropService.Api.Persistence.Migrations
                     b.Property<DateTime>("CreatedAt")
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("CreatedByKeyId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("CreatedByName")
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("DatasetId")
                         .IsRequired()
                         .HasColumnType("TEXT");
@@ -168,6 +220,31 @@ namespace BackpropService.Api.Persistence.Migrations
                     b.ToTable("Jobs", (string)null);
                 });
 
+            modelBuilder.Entity("BackpropService.Api.Persistence.ModelAliasEntity", b =>
+                {
+                    b.Property<string>("Name")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Alias")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("UpdatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("UpdatedByKeyId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("UpdatedByName")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Version")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Name", "Alias");
+
+                    b.ToTable("ModelAliases", (string)null);
+                });
+
             modelBuilder.Entity("BackpropService.Api.Persistence.ModelContentEntity", b =>
                 {
                     b.Property<string>("ModelId")
@@ -191,6 +268,12 @@ namespace BackpropService.Api.Persistence.Migrations
                         .HasColumnType("TEXT");
 
                     b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("CreatedByKeyId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("CreatedByName")
                         .HasColumnType("TEXT");
 
                     b.Property<string>("DatasetId")

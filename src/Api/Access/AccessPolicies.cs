@@ -1,0 +1,31 @@
+using BackpropService.Contracts;
+
+namespace BackpropService.Api.Access;
+
+/// <summary>
+/// The authorization policies, one per scope; endpoints name them with <c>RequireAuthorization</c>.
+/// Which scope grants which is decided in one place: <see cref="Grants"/>.
+/// </summary>
+public static class AccessPolicies
+{
+    public const string Predict = "scope:predict";
+    public const string Train = "scope:train";
+    public const string Metrics = "scope:metrics";
+    public const string Admin = "scope:admin";
+
+    /// <summary>The scope each policy asks for.</summary>
+    public static IReadOnlyDictionary<string, ApiKeyScope> Scopes { get; } = new Dictionary<string, ApiKeyScope>
+    {
+        [Predict] = ApiKeyScope.Predict,
+        [Train] = ApiKeyScope.Train,
+        [Metrics] = ApiKeyScope.Metrics,
+        [Admin] = ApiKeyScope.Admin,
+    };
+
+    /// <summary>
+    /// Whether a key holding <paramref name="held"/> may do what needs <paramref name="needed"/>:
+    /// admin may do everything, and a train key may also predict (and read models).
+    /// </summary>
+    public static bool Grants(IEnumerable<ApiKeyScope> held, ApiKeyScope needed) => held.Any(scope =>
+        scope == needed || scope == ApiKeyScope.Admin || (scope == ApiKeyScope.Train && needed == ApiKeyScope.Predict));
+}
