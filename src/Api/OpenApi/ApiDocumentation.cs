@@ -17,6 +17,8 @@ public static class ApiDocumentation
                 Description = "Train feed-forward neural networks with a from-scratch backpropagation engine, "
                     + "then call them. Submit a job (pick an example body), watch GET /api/jobs/{id}, then POST /predict.",
             });
+            options.AddSecurityDefinition(SecurityOperationFilter.SchemeId, SecurityOperationFilter.Scheme);
+            options.OperationFilter<SecurityOperationFilter>();
             options.OperationFilter<ExamplesOperationFilter>();
             options.SchemaFilter<EnumSchemaFilter>();
             options.SupportNonNullableReferenceTypes();
