@@ -6,7 +6,7 @@ namespace BackpropService.Api.Access;
 /// <summary>The API key a request was made with, as its claims carry it.</summary>
 public sealed record Caller(string KeyId, string KeyName, IReadOnlyList<ApiKeyScope> Scopes)
 {
-    public const string ScopeClaim = "scope";
+    public const string ScopeClaim = AccessClaims.Scope;
 
     /// <summary>What stored rows record as <c>createdBy</c>.</summary>
     public Creator AsCreator => new(KeyId, KeyName);
