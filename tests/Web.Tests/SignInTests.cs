@@ -8,7 +8,7 @@ using static Microsoft.Playwright.Assertions;
 namespace BackpropService.Web.Tests;
 
 /// <summary>The dashboard's sign-in in a real browser: sessions, scopes, the cookie, and what a foreign page cannot do.</summary>
-public sealed partial class SignInTests(BrowserFixture browser) : IClassFixture<BrowserFixture>
+public sealed class SignInTests(BrowserFixture browser) : IClassFixture<BrowserFixture>
 {
     private const string SessionCookie = "backprop.dashboard";
     private const string LossPoints = "() => document.getElementById('loss-chart')?.data?.[0]?.x?.length ?? 0";
@@ -79,12 +79,10 @@ public sealed partial class SignInTests(BrowserFixture browser) : IClassFixture<
 
         await Expect(page).ToHaveURLAsync(new Regex($"/jobs/{job.Id}$"));
         await Expect(page.Locator("#signed-in-key")).ToHaveTextAsync("admin (Auth:AdminKey)");
-        var epochText = page.Locator("#epoch-text");
-        await Expect(epochText).ToHaveTextAsync(RunningEpoch());
-        int firstEpoch = EpochOf(await epochText.TextContentAsync());
-        await page.WaitForFunctionAsync($"n => ({LossPoints})() >= n", firstEpoch);
-        int firstPoints = await page.EvaluateAsync<int>(LossPoints);
+        await Expect(page.Locator("#epoch-text")).ToContainTextAsync("/ 5000");
         // Live epochs arrive over the hub, which the dashboard's server joined with the signed-in key.
+        await page.WaitForFunctionAsync($"() => ({LossPoints})() > 0");
+        int firstPoints = await page.EvaluateAsync<int>(LossPoints);
         await page.WaitForFunctionAsync($"n => ({LossPoints})() > n", firstPoints + 2);
         await Expect(page.Locator("#cancel-job")).ToBeVisibleAsync();
 
@@ -253,12 +251,4 @@ public sealed partial class SignInTests(BrowserFixture browser) : IClassFixture<
         BatchSize = 2,
         Epochs = 5000,
     };
-
-    private static int EpochOf(string? text) => int.Parse(EpochNumber().Match(text ?? "").Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture);
-
-    [GeneratedRegex(@"^Epoch [1-9]\d* / \d+$")]
-    private static partial Regex RunningEpoch();
-
-    [GeneratedRegex(@"Epoch (\d+)")]
-    private static partial Regex EpochNumber();
 }
