@@ -3,6 +3,7 @@ namespace BackpropService.Contracts;
 /// <summary>A stored or built-in dataset, without its samples.</summary>
 /// <param name="Classes">Class names in index order; null for regression.</param>
 /// <param name="BuiltIn">True for the synthetic datasets that ship with the service.</param>
+/// <param name="CreatedBy">The API key that created it (id and name); null for what predates access control or is built in.</param>
 public sealed record DatasetInfo(
     string Id,
     string Name,
@@ -12,4 +13,5 @@ public sealed record DatasetInfo(
     int Outputs,
     IReadOnlyList<string>? Classes,
     bool BuiltIn,
-    DateTimeOffset? CreatedAt);
+    DateTimeOffset? CreatedAt,
+    Creator? CreatedBy = null);

@@ -5,6 +5,7 @@ namespace BackpropService.Contracts;
 /// <param name="Error">Why the job failed, in words a person can act on; null otherwise.</param>
 /// <param name="ModelId">The trained model (also set for a cancelled job that kept its best-so-far model).</param>
 /// <param name="Latest">The last completed epoch's metrics.</param>
+/// <param name="CreatedBy">The API key that created it (id and name); null for what predates access control or is built in.</param>
 public sealed record Job(
     string Id,
     string Name,
@@ -18,4 +19,5 @@ public sealed record Job(
     string? Error,
     string? ModelId,
     EpochMetrics? Latest,
-    JobOptions Options);
+    JobOptions Options,
+    Creator? CreatedBy = null);

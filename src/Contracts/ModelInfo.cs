@@ -3,6 +3,7 @@ namespace BackpropService.Contracts;
 /// <summary>A trained (or imported) model. Models are versioned per name.</summary>
 /// <param name="JobId">The job that trained it; null for an imported model.</param>
 /// <param name="Metrics">The metrics of the model's epoch when it was stored; null for an imported model.</param>
+/// <param name="CreatedBy">The API key that created it (id and name); null for what predates access control or is built in.</param>
 public sealed record ModelInfo(
     string Id,
     string Name,
@@ -15,4 +16,5 @@ public sealed record ModelInfo(
     IReadOnlyList<string>? Classes,
     IReadOnlyList<LayerShape> Layers,
     EpochMetrics? Metrics,
-    DateTimeOffset CreatedAt);
+    DateTimeOffset CreatedAt,
+    Creator? CreatedBy = null);

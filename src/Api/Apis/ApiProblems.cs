@@ -14,6 +14,12 @@ public static class ApiProblems
     public static ProblemHttpResult Conflict(string detail, string field = "id") => Problem(
         StatusCodes.Status409Conflict, "Not possible in the current state.", field, detail);
 
+    /// <summary>403 for a train key that tries to cancel or delete what another key created.</summary>
+    public static ProblemHttpResult NotOwner(string what, string id, string? ownerName) => Problem(
+        StatusCodes.Status403Forbidden, "Only its creator or an admin may do this.", "id",
+        $"The {what.ToLowerInvariant()} '{id}' was created by {(ownerName is null ? "no key (before access control)" : $"the key '{ownerName}'")}; "
+        + "a train key may cancel or delete only what it created. Ask its creator or someone with the 'admin' scope.");
+
     public static ProblemHttpResult TooLarge(long limit) => Problem(
         StatusCodes.Status413PayloadTooLarge, "The upload is too large.", "body",
         $"Uploads may be at most {limit:N0} bytes (configuration: Limits:MaxUploadBytes).");

@@ -1,3 +1,4 @@
+using System.Security.Claims;
 using BackpropService.Api.Access;
 using BackpropService.Api.Datasets;
 using BackpropService.Api.Mapping;
@@ -52,7 +53,7 @@ public static class DatasetsApi
             : ApiProblems.NotFound("Dataset", id);
 
     public static async Task<IResult> UploadDataset(
-        HttpRequest request, IOptions<ServiceLimits> limits, IDbContextFactory<BackpropDbContext> dbFactory,
+        HttpRequest request, ClaimsPrincipal user, IOptions<ServiceLimits> limits, IDbContextFactory<BackpropDbContext> dbFactory,
         CancellationToken cancellationToken)
     {
         var (form, problem) = await UploadReader.ReadFormAsync(request, limits.Value, cancellationToken);
@@ -132,6 +133,7 @@ public static class DatasetsApi
             return TypedResults.ValidationProblem(Validation.ValidationErrors.One(field,
                 $"The dataset takes {decodedBytes:N0} bytes once decoded, more than the limit of {limits.Value.MaxDatasetBytes:N0} (Limits:MaxDatasetBytes)."));
 
+        var creator = user.RequiredCaller().AsCreator;
         var entity = new DatasetEntity
         {
             Id = Guid.NewGuid().ToString("N"),
@@ -142,6 +144,8 @@ public static class DatasetsApi
             Outputs = dataset.Outputs,
             Classes = dataset.ClassNames?.ToList(),
             CreatedAt = DateTime.UtcNow,
+            CreatedByKeyId = creator.Id,
+            CreatedByName = creator.Name,
         };
         await using (var db = await dbFactory.CreateDbContextAsync(cancellationToken))
         {
@@ -153,10 +157,15 @@ public static class DatasetsApi
     }
 
     public static async Task<Results<NoContent, ProblemHttpResult>> DeleteDataset(
-        string id, IDbContextFactory<BackpropDbContext> dbFactory, CancellationToken cancellationToken)
+        string id, ClaimsPrincipal user, IDbContextFactory<BackpropDbContext> dbFactory, CancellationToken cancellationToken)
     {
         if (DatasetCatalog.IsBuiltIn(id)) return ApiProblems.Conflict($"'{id}' is a built-in dataset; it cannot be deleted.");
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        // The creator never changes, so checking it before the delete cannot race with anything.
+        var owner = await db.Datasets.Where(d => d.Id == id).Select(d => new { d.CreatedByKeyId, d.CreatedByName })
+            .FirstOrDefaultAsync(cancellationToken);
+        if (owner is null) return ApiProblems.NotFound("Dataset", id);
+        if (!user.RequiredCaller().MayModify(owner.CreatedByKeyId)) return ApiProblems.NotOwner("Dataset", id, owner.CreatedByName);
         // One statement, so no job can be queued between the check and the delete (a submit checks that
         // the dataset still exists in the transaction that queues the job).
         int deleted = await db.Datasets

@@ -1,3 +1,4 @@
+using System.Security.Claims;
 using BackpropService.Api.Access;
 using BackpropService.Api.Datasets;
 using BackpropService.Api.Mapping;
@@ -32,7 +33,7 @@ public static class JobsApi
     }
 
     public static async Task<Results<Accepted<Job>, ValidationProblem>> SubmitJob(
-        SubmitJobRequest request, DatasetCatalog catalog, IDbContextFactory<BackpropDbContext> dbFactory,
+        SubmitJobRequest request, ClaimsPrincipal user, DatasetCatalog catalog, IDbContextFactory<BackpropDbContext> dbFactory,
         JobSignal signal, ITrainingEvents events, IOptions<ServiceLimits> limits, IOptions<TrainingWorkerOptions> worker,
         CancellationToken cancellationToken)
     {
@@ -47,6 +48,7 @@ public static class JobsApi
         JobRequestValidator.ValidateForDataset(options, dataset, limits.Value, worker.Value.Threads, errors);
         if (errors.Any) return TypedResults.ValidationProblem(errors.ToDictionary());
 
+        var creator = user.RequiredCaller().AsCreator;
         var entity = new JobEntity
         {
             Id = Guid.NewGuid().ToString("N"),
@@ -56,6 +58,8 @@ public static class JobsApi
             Options = EntityMapping.Write(options),
             Epochs = options.Epochs,
             CreatedAt = DateTime.UtcNow,
+            CreatedByKeyId = creator.Id,
+            CreatedByName = creator.Name,
         };
         await using (var db = await dbFactory.CreateDbContextAsync(cancellationToken))
         {
@@ -112,10 +116,11 @@ public static class JobsApi
     }
 
     public static async Task<Results<Accepted<Job>, ProblemHttpResult>> CancelJob(
-        string id, IDbContextFactory<BackpropDbContext> dbFactory, JobCancellations cancellations, ITrainingEvents events,
-        CancellationToken cancellationToken)
+        string id, ClaimsPrincipal user, IDbContextFactory<BackpropDbContext> dbFactory, JobCancellations cancellations,
+        ITrainingEvents events, CancellationToken cancellationToken)
     {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        if (await db.CheckJobOwnerAsync(id, user, cancellationToken) is { } refused) return refused;
         // The flag first: a job claimed right now sees it when it starts; one already training is cancelled below.
         int active = await db.Jobs.Where(j => j.Id == id && (j.Status == JobStatus.Queued || j.Status == JobStatus.Running))
             .ExecuteUpdateAsync(s => s.SetProperty(j => j.CancelRequested, true), cancellationToken);
@@ -138,13 +143,27 @@ public static class JobsApi
     }
 
     public static async Task<Results<NoContent, ProblemHttpResult>> DeleteJob(
-        string id, IDbContextFactory<BackpropDbContext> dbFactory, CancellationToken cancellationToken)
+        string id, ClaimsPrincipal user, IDbContextFactory<BackpropDbContext> dbFactory, CancellationToken cancellationToken)
     {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        if (await db.CheckJobOwnerAsync(id, user, cancellationToken) is { } refused) return refused;
         int deleted = await db.Jobs.Where(j => j.Id == id && j.Status != JobStatus.Running).ExecuteDeleteAsync(cancellationToken);
         if (deleted == 1) return TypedResults.NoContent();
         return await db.Jobs.AnyAsync(j => j.Id == id, cancellationToken)
             ? ApiProblems.Conflict("The job is running; cancel it first, then delete it.")
             : ApiProblems.NotFound("Job", id);
+    }
+
+    /// <summary>
+    /// 404 if the job does not exist, 403 if the caller may not cancel or delete it (not its creator, not admin);
+    /// null when it may. The creator never changes, so the check cannot race with the write that follows.
+    /// </summary>
+    private static async Task<ProblemHttpResult?> CheckJobOwnerAsync(
+        this BackpropDbContext db, string id, ClaimsPrincipal user, CancellationToken cancellationToken)
+    {
+        var owner = await db.Jobs.Where(j => j.Id == id).Select(j => new { j.CreatedByKeyId, j.CreatedByName })
+            .FirstOrDefaultAsync(cancellationToken);
+        if (owner is null) return ApiProblems.NotFound("Job", id);
+        return user.RequiredCaller().MayModify(owner.CreatedByKeyId) ? null : ApiProblems.NotOwner("Job", id, owner.CreatedByName);
     }
 }

@@ -54,7 +54,7 @@ public sealed class DatasetCatalog(IDbContextFactory<BackpropDbContext> dbFactor
 
     public static DatasetInfo ToContract(DatasetEntity entity) => new(
         entity.Id, entity.Name, entity.Task, entity.Samples, entity.Features, entity.Outputs, entity.Classes,
-        BuiltIn: false, entity.CreatedAt.AsUtc());
+        BuiltIn: false, entity.CreatedAt.AsUtc(), EntityMapping.CreatorOf(entity.CreatedByKeyId, entity.CreatedByName));
 
     public static DatasetInfo Describe(string id, Dataset dataset, bool builtIn, DateTimeOffset? createdAt) => new(
         id, dataset.Name, dataset.Task.ToContract(), dataset.Samples, dataset.Features, dataset.Outputs,

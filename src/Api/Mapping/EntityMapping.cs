@@ -32,7 +32,7 @@ public static class EntityMapping
     public static Job ToContract(this JobEntity job, EpochMetricsEntity? latest) => new(
         job.Id, job.Name, job.Status, job.DatasetId, job.Epoch, job.Epochs, job.CreatedAt.AsUtc(),
         job.StartedAt.AsUtc(), job.FinishedAt.AsUtc(), job.Error, job.ModelId, latest?.ToContract(),
-        ReadOptions(job.Options));
+        ReadOptions(job.Options), CreatorOf(job.CreatedByKeyId, job.CreatedByName));
 
     public static JobOptions ReadOptions(string json) =>
         JsonSerializer.Deserialize<JobOptions>(json, ContractJson.Options)
@@ -44,7 +44,7 @@ public static class EntityMapping
         model.Id, model.Name, model.Version, model.JobId, model.DatasetId, model.Task, model.Inputs, model.Outputs,
         model.Classes, JsonSerializer.Deserialize<List<LayerShape>>(model.Layers, ContractJson.Options) ?? [],
         model.Metrics is null ? null : JsonSerializer.Deserialize<EpochMetrics>(model.Metrics, ContractJson.Options),
-        model.CreatedAt.AsUtc());
+        model.CreatedAt.AsUtc(), CreatorOf(model.CreatedByKeyId, model.CreatedByName));
 
     public static ApiKeyInfo ToContract(this ApiKeyEntity key) => new(
         key.Id, key.Name, key.Scopes, key.CreatedAt.AsUtc(), key.ExpiresAt.AsUtc(), key.RevokedAt.AsUtc(),
