@@ -17,7 +17,7 @@ public static class DashboardEndpoints
 
     public static IEndpointRouteBuilder MapDashboardEndpoints(this IEndpointRouteBuilder app)
     {
-        app.MapPost(DashboardAuthentication.LogoutPath, (Delegate)SignOutAsync).AllowAnonymous().ExcludeFromDescription();
+        app.MapPost(DashboardAuthentication.LogoutPath, (Delegate)SignOutAsync).RequireAuthorization(DashboardPolicies.SignedIn).ExcludeFromDescription();
         app.MapGet("/models/{id}/download", DownloadModelAsync).RequireAuthorization(DashboardPolicies.Train).ExcludeFromDescription();
         return app;
     }

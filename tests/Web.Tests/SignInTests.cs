@@ -124,6 +124,28 @@ public sealed class SignInTests(BrowserFixture browser) : IClassFixture<BrowserF
     }
 
     [Fact]
+    public async Task A_train_key_is_offered_cancel_only_on_the_jobs_it_submitted()
+    {
+        await using var host = new DashboardHost();
+        var key = await CreateKeyAsync(host, "student", ApiKeyScope.Train);
+        var others = await host.Http.SubmitJobAsync(SlowSpirals("someone-elses"));
+        using var student = new HttpClient { BaseAddress = host.BaseAddress };
+        student.DefaultRequestHeaders.Authorization = new("Bearer", key.Key);
+        var own = await student.SubmitJobAsync(SlowSpirals("own"));
+        var page = await browser.NewSignedOutPageAsync(host.BaseAddress);
+        await BrowserFixture.SignInAsync(page, key.Key);
+
+        await page.GotoAsync($"/jobs/{own.Id}");
+        await Expect(page.Locator("#cancel-job")).ToBeVisibleAsync();
+        await page.GotoAsync($"/jobs/{others.Id}");
+        await Expect(page.Locator("h1")).ToContainTextAsync("someone-elses");
+        await Expect(page.Locator("#cancel-job")).ToHaveCountAsync(0);
+
+        await host.Http.CancelJobAsync(own.Id);
+        await host.Http.CancelJobAsync(others.Id);
+    }
+
+    [Fact]
     public async Task The_session_cookie_is_HttpOnly_and_SameSite_Strict_and_the_key_is_nowhere_in_the_page()
     {
         await using var host = new DashboardHost();

@@ -23,5 +23,5 @@ public static class AccessPolicies
     };
 
     /// <summary>Whether a key holding <paramref name="held"/> may do what needs <paramref name="needed"/> (the dashboard asks the same rule).</summary>
-    public static bool Grants(IEnumerable<ApiKeyScope> held, ApiKeyScope needed) => ApiKeyScopeExtensions.Grants(held, needed);
+    public static bool Grants(IEnumerable<ApiKeyScope> held, ApiKeyScope needed) => AccessRules.Grants(held, needed);
 }

@@ -13,11 +13,8 @@ public sealed record Caller(string KeyId, string KeyName, IReadOnlyList<ApiKeySc
 
     public bool IsAdmin => Scopes.Contains(ApiKeyScope.Admin);
 
-    /// <summary>
-    /// Whether this key may cancel or delete something created by <paramref name="createdByKeyId"/>: admin may
-    /// touch anything; others only what they created (rows from before access control have no creator: admin only).
-    /// </summary>
-    public bool MayModify(string? createdByKeyId) => IsAdmin || (createdByKeyId is not null && createdByKeyId == KeyId);
+    /// <summary>Whether this key may cancel or delete something created by <paramref name="createdByKeyId"/> (see <see cref="AccessRules.MayModify"/>).</summary>
+    public bool MayModify(string? createdByKeyId) => Scopes.MayModify(KeyId, createdByKeyId);
 
     public ClaimsIdentity ToIdentity(string authenticationType)
     {

@@ -12,6 +12,10 @@ public static class DashboardScopes
             .OfType<ApiKeyScope>()
             .ToList();
 
+    /// <summary>Whether the signed-in key may cancel or delete something <paramref name="createdBy"/> made (by the service's own rule).</summary>
+    public static bool MayModify(ClaimsPrincipal user, Creator? createdBy) =>
+        user.FindFirst(ClaimTypes.NameIdentifier)?.Value is { } keyId && Of(user).MayModify(keyId, createdBy?.Id);
+
     /// <summary>Whether the signed-in key grants <paramref name="needed"/> (by the service's own rule).</summary>
     public static bool Grants(ClaimsPrincipal user, ApiKeyScope needed) =>
         user.Identity?.IsAuthenticated == true && Of(user).Grants(needed);
