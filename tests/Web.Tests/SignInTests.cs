@@ -10,7 +10,7 @@ namespace BackpropService.Web.Tests;
 /// <summary>The dashboard's sign-in in a real browser: sessions, scopes, the cookie, and what a foreign page cannot do.</summary>
 public sealed class SignInTests(BrowserFixture browser) : IClassFixture<BrowserFixture>
 {
-    private const string SessionCookie = "backprop.dashboard";
+    private const string SessionCookie = BackpropService.Web.Access.DashboardAuthentication.CookieName;
     private const string LossPoints = "() => document.getElementById('loss-chart')?.data?.[0]?.x?.length ?? 0";
 
     [Fact]
