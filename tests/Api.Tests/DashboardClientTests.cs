@@ -1,4 +1,7 @@
+using System.Security.Claims;
+using BackpropService.Web.Access;
 using BackpropService.Web.Services;
+using Microsoft.AspNetCore.Components.Authorization;
 
 namespace BackpropService.Api.Tests;
 
@@ -9,7 +12,7 @@ public sealed class DashboardClientTests
     public async Task An_HttpClient_timeout_becomes_a_problem_saying_the_service_did_not_answer_in_time()
     {
         using var http = new HttpClient(new NeverAnswers()) { BaseAddress = new Uri("http://backprop.test/"), Timeout = TimeSpan.FromMilliseconds(100) };
-        var client = new BackpropApiClient(http);
+        var client = new BackpropApiClient(http, SessionOf(null));
 
         var result = await client.ListJobsAsync();
 
@@ -22,10 +25,35 @@ public sealed class DashboardClientTests
     public async Task A_call_cancelled_by_the_caller_still_throws()
     {
         using var http = new HttpClient(new NeverAnswers()) { BaseAddress = new Uri("http://backprop.test/") };
-        var client = new BackpropApiClient(http);
+        var client = new BackpropApiClient(http, SessionOf(null));
         using var cancel = new CancellationTokenSource(TimeSpan.FromMilliseconds(50));
 
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => client.ListJobsAsync(cancel.Token));
+    }
+
+    [Fact]
+    public async Task Each_request_carries_the_signed_in_key_of_the_session_as_a_bearer_token()
+    {
+        var recorder = new RecordsAuthorization();
+        using var http = new HttpClient(recorder) { BaseAddress = new Uri("http://backprop.test/") };
+        var client = new BackpropApiClient(http, SessionOf("bp_the-signed-in-key"));
+
+        await client.ListJobsAsync();
+        await client.ListModelsAsync();
+
+        Assert.Equal(["Bearer bp_the-signed-in-key", "Bearer bp_the-signed-in-key"], recorder.Seen);
+    }
+
+    [Fact]
+    public async Task Without_a_session_requests_carry_no_key()
+    {
+        var recorder = new RecordsAuthorization();
+        using var http = new HttpClient(recorder) { BaseAddress = new Uri("http://backprop.test/") };
+        var client = new BackpropApiClient(http, SessionOf(null));
+
+        await client.ListJobsAsync();
+
+        Assert.Equal([null], recorder.Seen);
     }
 
     [Fact]
@@ -38,6 +66,27 @@ public sealed class DashboardClientTests
 
         Assert.Throws<InvalidOperationException>(() => address.BaseUri);
         Assert.Equal(new Uri("http://localhost:5000/"), address.BaseUri);
+    }
+
+    /// <summary>A session whose cookie carried <paramref name="key"/> (null: nobody signed in).</summary>
+    private static DashboardSession SessionOf(string? key) => new(new FixedState(key is null
+        ? new ClaimsPrincipal(new ClaimsIdentity())
+        : new ClaimsPrincipal(new ClaimsIdentity([new Claim(DashboardAuthentication.ApiKeyClaim, key)], DashboardAuthentication.Scheme))));
+
+    private sealed class FixedState(ClaimsPrincipal user) : AuthenticationStateProvider
+    {
+        public override Task<AuthenticationState> GetAuthenticationStateAsync() => Task.FromResult(new AuthenticationState(user));
+    }
+
+    private sealed class RecordsAuthorization : HttpMessageHandler
+    {
+        public List<string?> Seen { get; } = [];
+
+        protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+        {
+            Seen.Add(request.Headers.Authorization?.ToString());
+            return Task.FromResult(new HttpResponseMessage(System.Net.HttpStatusCode.OK) { Content = new StringContent("[]") });
+        }
     }
 
     private sealed class NeverAnswers : HttpMessageHandler

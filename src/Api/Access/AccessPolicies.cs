@@ -22,10 +22,6 @@ public static class AccessPolicies
         [Admin] = ApiKeyScope.Admin,
     };
 
-    /// <summary>
-    /// Whether a key holding <paramref name="held"/> may do what needs <paramref name="needed"/>:
-    /// admin may do everything, and a train key may also predict (and read models).
-    /// </summary>
-    public static bool Grants(IEnumerable<ApiKeyScope> held, ApiKeyScope needed) => held.Any(scope =>
-        scope == needed || scope == ApiKeyScope.Admin || (scope == ApiKeyScope.Train && needed == ApiKeyScope.Predict));
+    /// <summary>Whether a key holding <paramref name="held"/> may do what needs <paramref name="needed"/> (the dashboard asks the same rule).</summary>
+    public static bool Grants(IEnumerable<ApiKeyScope> held, ApiKeyScope needed) => AccessRules.Grants(held, needed);
 }

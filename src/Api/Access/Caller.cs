@@ -6,18 +6,15 @@ namespace BackpropService.Api.Access;
 /// <summary>The API key a request was made with, as its claims carry it.</summary>
 public sealed record Caller(string KeyId, string KeyName, IReadOnlyList<ApiKeyScope> Scopes)
 {
-    public const string ScopeClaim = "scope";
+    public const string ScopeClaim = AccessClaims.Scope;
 
     /// <summary>What stored rows record as <c>createdBy</c>.</summary>
     public Creator AsCreator => new(KeyId, KeyName);
 
     public bool IsAdmin => Scopes.Contains(ApiKeyScope.Admin);
 
-    /// <summary>
-    /// Whether this key may cancel or delete something created by <paramref name="createdByKeyId"/>: admin may
-    /// touch anything; others only what they created (rows from before access control have no creator: admin only).
-    /// </summary>
-    public bool MayModify(string? createdByKeyId) => IsAdmin || (createdByKeyId is not null && createdByKeyId == KeyId);
+    /// <summary>Whether this key may cancel or delete something created by <paramref name="createdByKeyId"/> (see <see cref="AccessRules.MayModify"/>).</summary>
+    public bool MayModify(string? createdByKeyId) => Scopes.MayModify(KeyId, createdByKeyId);
 
     public ClaimsIdentity ToIdentity(string authenticationType)
     {

@@ -12,6 +12,7 @@ using BackpropService.Engine.Evaluation;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
+using Microsoft.Net.Http.Headers;
 using ClassMetrics = BackpropService.Contracts.ClassMetrics;
 using EvaluationReport = BackpropService.Contracts.EvaluationReport;
 
@@ -112,8 +113,16 @@ public static class ModelsApi
         HttpRequest request, IOptions<ServiceLimits> limits, IDbContextFactory<BackpropDbContext> dbFactory,
         Models.IModelChanges changes, CancellationToken cancellationToken, string? name = null)
     {
+        // Only the two documented forms. A web page on another site can send text/plain or a urlencoded form
+        // without asking first (no CORS preflight); refusing them means no such request can plant a model.
+        var mediaType = MediaTypeHeaderValue.TryParse(request.ContentType, out var contentType) ? contentType.MediaType.Value : null;
+        bool multipart = string.Equals(mediaType, "multipart/form-data", StringComparison.OrdinalIgnoreCase);
+        if (!multipart && !string.Equals(mediaType, "application/octet-stream", StringComparison.OrdinalIgnoreCase))
+            return ApiProblems.UnsupportedMediaType(
+                "Send the model file as the raw body with Content-Type: application/octet-stream, or as the 'file' field of a multipart/form-data form.");
+
         byte[]? bytes;
-        if (request.HasFormContentType)
+        if (multipart)
         {
             var (form, problem) = await UploadReader.ReadFormAsync(request, limits.Value, cancellationToken);
             if (form is null) return problem!;

@@ -1,4 +1,6 @@
+using BackpropService.Api.Access;
 using BackpropService.Web;
+using BackpropService.Web.Access;
 using BackpropService.Web.Components;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
@@ -7,7 +9,8 @@ namespace BackpropService.Api.Extensions;
 
 /// <summary>
 /// Hosts the Blazor dashboard (src/Web) at <c>/</c>. The dashboard calls this service like any other
-/// client, at <c>Dashboard:ApiBaseUrl</c>, or by default at the server's own listening address.
+/// client, at <c>Dashboard:ApiBaseUrl</c>, or by default at the server's own listening address, with
+/// the key its visitor signed in with at <c>/login</c> (a cookie session that only the dashboard accepts).
 /// </summary>
 public static class DashboardExtensions
 {
@@ -16,6 +19,8 @@ public static class DashboardExtensions
     public static IHostApplicationBuilder AddDashboard(this IHostApplicationBuilder builder)
     {
         builder.Services.AddRazorComponents().AddInteractiveServerComponents();
+        builder.Services.AddDashboardSignIn();
+        builder.Services.AddSingleton<IApiKeyVerifier, DashboardKeyVerifier>();
         string? configured = builder.Configuration[ApiBaseUrlKey];
         builder.Services.AddDashboardClients(services =>
             string.IsNullOrWhiteSpace(configured) ? OwnAddress(services) : new Uri(configured.TrimEnd('/') + "/"));
@@ -25,8 +30,11 @@ public static class DashboardExtensions
     public static WebApplication MapDashboard(this WebApplication app)
     {
         app.UseAntiforgery();
-        app.MapStaticAssets();
-        app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
+        // Styles, scripts and _framework/blazor.web.js: the sign-in page needs them before anyone is signed in.
+        app.MapStaticAssets().AllowAnonymous();
+        // Every page and the circuit's _blazor hub need a dashboard session; /login says [AllowAnonymous] itself.
+        app.MapRazorComponents<App>().AddInteractiveServerRenderMode().RequireAuthorization(DashboardPolicies.SignedIn);
+        app.MapDashboardEndpoints();
         return app;
     }
 

@@ -5,8 +5,12 @@ using BackpropService.Contracts.Json;
 
 namespace BackpropService.Web.Services;
 
-/// <summary>The service's public REST API, as the dashboard uses it (a typed <see cref="HttpClient"/>).</summary>
-public sealed class BackpropApiClient(HttpClient http)
+/// <summary>
+/// The service's public REST API, as the dashboard uses it (a typed <see cref="HttpClient"/>), with the
+/// signed-in key. The key is set on each request, not by a message handler: handlers live in a DI scope of
+/// their own, while <paramref name="session"/> is the circuit's.
+/// </summary>
+public sealed class BackpropApiClient(HttpClient http, DashboardSession session)
 {
     private static JsonSerializerOptions Json => ContractJson.Options;
 
@@ -44,8 +48,12 @@ public sealed class BackpropApiClient(HttpClient http)
         SendAsync<EvaluationReport>(HttpMethod.Post, $"api/models/{Uri.EscapeDataString(modelId)}/evaluate",
             JsonContent.Create(new EvaluateRequest(datasetId), options: Json), cancellationToken);
 
-    /// <summary>The model file's address, for a download link.</summary>
-    public Uri ModelDownloadUri(string modelId) => new(http.BaseAddress!, $"api/models/{Uri.EscapeDataString(modelId)}/download");
+    /// <summary>The model file as the API answers it (headers read, body not yet); the caller disposes it.</summary>
+    public async Task<HttpResponseMessage> DownloadModelAsync(string modelId, CancellationToken cancellationToken = default)
+    {
+        using var request = await AuthorizedAsync(HttpMethod.Get, $"api/models/{Uri.EscapeDataString(modelId)}/download", null);
+        return await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
+    }
 
     public Task<ApiResult<List<DatasetInfo>>> ListDatasetsAsync(CancellationToken cancellationToken = default) =>
         SendAsync<List<DatasetInfo>>(HttpMethod.Get, "api/datasets", null, cancellationToken);
@@ -60,7 +68,7 @@ public sealed class BackpropApiClient(HttpClient http)
     {
         try
         {
-            using var request = new HttpRequestMessage(method, path) { Content = content };
+            using var request = await AuthorizedAsync(method, path, content);
             using var response = await http.SendAsync(request, cancellationToken);
             var body = await response.Content.ReadAsStringAsync(cancellationToken);
             if (response.IsSuccessStatusCode)
@@ -80,6 +88,13 @@ public sealed class BackpropApiClient(HttpClient http)
         {
             return new ApiResult<T>(default, new ApiProblem(0, "The service sent an answer the dashboard cannot read.", e.Message, new Dictionary<string, string[]>()));
         }
+    }
+
+    private async Task<HttpRequestMessage> AuthorizedAsync(HttpMethod method, string path, HttpContent? content)
+    {
+        var request = new HttpRequestMessage(method, path) { Content = content };
+        if (await session.ApiKeyAsync() is { } key) request.Headers.Authorization = new("Bearer", key);
+        return request;
     }
 
     private static ApiProblem ReadProblem(int status, string? reason, string body)

@@ -5,13 +5,17 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace BackpropService.Web.Services;
 
-/// <summary>Builds connections to the service's training hub; each page owns and disposes its own.</summary>
-public sealed class TrainingHubConnector(ApiAddress address)
+/// <summary>
+/// Builds connections to the service's training hub with the signed-in key (scoped: one per circuit); each
+/// page owns and disposes its own connection.
+/// </summary>
+public sealed class TrainingHubConnector(ApiAddress address, DashboardSession session)
 {
     /// <summary>A new, not yet started connection that reconnects by itself (0, 2, 10, 30 s, then every 30 s).</summary>
     public HubConnection Create() =>
         new HubConnectionBuilder()
-            .WithUrl(new Uri(address.BaseUri, TrainingHubMethods.Path.TrimStart('/')))
+            // Asked on every (re)connect; the .NET client sends it as 'Authorization: Bearer', never in the URL.
+            .WithUrl(new Uri(address.BaseUri, TrainingHubMethods.Path.TrimStart('/')), options => options.AccessTokenProvider = session.ApiKeyAsync)
             .WithAutomaticReconnect(new ForeverRetryPolicy())
             .AddJsonProtocol(options => ContractJson.Configure(options.PayloadSerializerOptions))
             .Build();

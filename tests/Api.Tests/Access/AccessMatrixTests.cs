@@ -5,6 +5,8 @@ using System.Text;
 using BackpropService.Api.Access;
 using BackpropService.Contracts;
 using BackpropService.Tests.Shared;
+using BackpropService.Web.Access;
+using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Components.Endpoints;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
@@ -242,9 +244,13 @@ public sealed class AccessMatrixTests
         return new Resources(world, dataset, finished, model, file);
     }
 
-    /// <summary>The dashboard's pages, its circuit and static files: covered by the browser tests.</summary>
+    /// <summary>
+    /// The dashboard's pages, its circuit, static files and its own endpoints (sign-out, downloads: authorized by the
+    /// dashboard's cookie, never by a key): covered by DashboardAccessTests and the browser tests.
+    /// </summary>
     private static bool IsDashboard(RouteEndpoint endpoint) =>
         endpoint.Metadata.GetMetadata<ComponentTypeMetadata>() is not null
+        || endpoint.Metadata.GetOrderedMetadata<IAuthorizeData>().Any(a => a.Policy is DashboardPolicies.SignedIn or DashboardPolicies.Predict or DashboardPolicies.Train)
         || endpoint.RoutePattern.RawText?.StartsWith("/_blazor", StringComparison.Ordinal) == true
         || endpoint.RoutePattern.RawText?.StartsWith("_blazor", StringComparison.Ordinal) == true
         || endpoint.RoutePattern.RawText?.StartsWith("/_framework", StringComparison.Ordinal) == true

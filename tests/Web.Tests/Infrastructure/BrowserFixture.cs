@@ -23,8 +23,21 @@ public sealed class BrowserFixture : IAsyncLifetime
         });
     }
 
-    /// <summary>A fresh page (own context) with a desktop-sized viewport.</summary>
-    public async Task<IPage> NewPageAsync(Uri baseAddress)
+    /// <summary>A fresh page (own context) with a desktop-sized viewport, signed in with <see cref="DashboardHost.AdminKey"/>.</summary>
+    public async Task<IPage> NewPageAsync(Uri baseAddress) => await SignInAsync(await NewSignedOutPageAsync(baseAddress), DashboardHost.AdminKey);
+
+    /// <summary>Signs <paramref name="page"/>'s browser context in the way a person does: /login, the key, submit.</summary>
+    public static async Task<IPage> SignInAsync(IPage page, string key)
+    {
+        await page.GotoAsync("/login");
+        await page.FillAsync("#api-key", key);
+        await page.ClickAsync("#sign-in");
+        await page.WaitForURLAsync(url => !new Uri(url).AbsolutePath.StartsWith("/login", StringComparison.Ordinal));
+        return page;
+    }
+
+    /// <summary>A fresh page (own context, no session) with a desktop-sized viewport.</summary>
+    public async Task<IPage> NewSignedOutPageAsync(Uri baseAddress)
     {
         var context = await Browser.NewContextAsync(new BrowserNewContextOptions
         {

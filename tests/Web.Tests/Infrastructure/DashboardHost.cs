@@ -7,9 +7,15 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace BackpropService.Web.Tests.Infrastructure;
 
-/// <summary>The whole service (API, hub, dashboard) on a real Kestrel port on 127.0.0.1, on its own temporary SQLite file.</summary>
+/// <summary>
+/// The whole service (API, hub, dashboard) on a real Kestrel port on 127.0.0.1, on its own temporary SQLite file,
+/// with <see cref="AdminKey"/> as its first admin key (<c>Auth:AdminKey</c>).
+/// </summary>
 public sealed class DashboardHost : IAsyncDisposable
 {
+    /// <summary>The admin key the service starts with; <see cref="Http"/> sends it, and browser pages sign in with it.</summary>
+    public const string AdminKey = "bp_web-test-admin-key-0123456789abcdef";
+
     private readonly string _folder = Path.Combine(Path.GetTempPath(), "backprop-web-tests", Guid.NewGuid().ToString("N"));
     private readonly Factory _factory;
 
@@ -22,6 +28,7 @@ public sealed class DashboardHost : IAsyncDisposable
         var address = _factory.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         BaseAddress = new Uri(address.TrimEnd('/') + "/");
         Http = new HttpClient { BaseAddress = BaseAddress, Timeout = TimeSpan.FromMinutes(2) };
+        Http.DefaultRequestHeaders.Authorization = new("Bearer", AdminKey);
     }
 
     /// <summary>Cuts the training hub off and restores it (the dashboard's live connection drops and must recover).</summary>
@@ -30,7 +37,7 @@ public sealed class DashboardHost : IAsyncDisposable
     /// <summary>Where the browser goes, e.g. http://127.0.0.1:41234/.</summary>
     public Uri BaseAddress { get; }
 
-    /// <summary>A plain HTTP client of the same server, for setting up data through the public API.</summary>
+    /// <summary>A plain HTTP client of the same server, with the admin key, for setting up data through the public API.</summary>
     public HttpClient Http { get; }
 
     public async ValueTask DisposeAsync()
@@ -57,6 +64,7 @@ public sealed class DashboardHost : IAsyncDisposable
             builder.UseSetting("ConnectionStrings:Default", $"Data Source={databasePath}");
             builder.UseSetting("Training:PollSeconds", "1");
             builder.UseSetting("Logging:LogLevel:Default", "Warning");
+            builder.UseSetting("Auth:AdminKey", AdminKey);
             builder.ConfigureServices(services => services.AddSingleton<IStartupFilter>(hubOutage));
         }
     }
