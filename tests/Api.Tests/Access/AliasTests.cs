@@ -15,19 +15,9 @@ public sealed class AliasTests
 {
     private static readonly float[][] Input = [[0.5f, -0.5f]];
 
-    private static SubmitJobRequest XorJob(string name, ulong seed) => new()
-    {
-        Name = name,
-        DatasetId = "xor",
-        Layers = [new LayerDefinition(4, Activation.Tanh), new LayerDefinition(2, Activation.Softmax)],
-        Cost = Cost.CrossEntropy,
-        Epochs = 3,
-        Seed = seed,
-    };
-
     private static async Task<string> TrainAsync(HttpClient client, string name, ulong seed)
     {
-        var job = await client.SubmitJobAsync(XorJob(name, seed));
+        var job = await client.SubmitJobAsync(PredictClient.XorJob(name, seed));
         var done = await client.WaitForJobAsync(job.Id, j => j.Status is JobStatus.Succeeded or JobStatus.Failed, TimeSpan.FromMinutes(1));
         Assert.True(done.Status == JobStatus.Succeeded, $"job {job.Id}: {done.Status} {done.Error}");
         return done.ModelId!;
