@@ -17,8 +17,9 @@ namespace BackpropService.Api.Apis;
 /// <summary>
 /// <c>POST /predict</c> (and <c>POST /api/models/{id}/predict</c>): what other services call. The model is
 /// named by id, by name for its latest version, or by <c>name@alias</c> / <c>name@version</c>
-/// (<see cref="ModelReference"/>), and comes from <see cref="ModelCache"/> (no database on a hit). The body is JSON, or the compact binary <see cref="BinaryPredictFormat"/>; the answer follows
-/// <c>Accept</c>, else the request's format. Both are read and written by hand: no array per row, no
+/// (<see cref="ModelReference"/>), and comes from <see cref="ModelCache"/> (no database on a hit). The body
+/// is JSON, or the compact binary <see cref="BinaryPredictFormat"/>; the answer follows <c>Accept</c>, else
+/// the request's format. Both are read and written by hand: no array per row, no
 /// response objects.
 /// </summary>
 public static class PredictApi

@@ -9,8 +9,9 @@ namespace BackpropService.Api.Models;
 
 /// <summary>
 /// Loaded models for predict, by id (a model id's content never changes) and by name (its latest
-/// version), <c>name@alias</c> or <c>name@version</c> (see <see cref="ModelReference"/>). A hit touches no database. Bounded: past <see cref="TrainingWorkerOptions.ModelCacheSize"/>
-/// models the least recently used is dropped.
+/// version), <c>name@alias</c> or <c>name@version</c> (see <see cref="ModelReference"/>). A hit touches no
+/// database. Bounded: past <see cref="TrainingWorkerOptions.ModelCacheSize"/> models the least recently
+/// used is dropped.
 /// </summary>
 /// <remarks>
 /// Staleness is ruled out by <see cref="IModelChanges.BeginWrite"/>: every write to the models first
@@ -91,7 +92,8 @@ public sealed class ModelCache(IDbContextFactory<BackpropDbContext> dbFactory, I
         // name, alias or version entry held (then the name means the version before it).
         string? pinnedPrefix = name is null ? null : name + ModelReference.Separator;
         foreach (var (key, entry) in _byName)
-            if ((pinnedPrefix is not null && key.StartsWith(pinnedPrefix, StringComparison.Ordinal)) || (modelId is not null && entry.Model.Id == modelId))
+            if ((pinnedPrefix is not null && key.StartsWith(pinnedPrefix, StringComparison.Ordinal))
+                || (modelId is not null && entry.Model.Id == modelId))
                 _byName.TryRemove(key, out _);
     }
 

@@ -31,8 +31,6 @@ public sealed partial record ModelReference(string Name, string? Alias, int? Ver
 
     public static bool IsAliasName(string alias) => AliasPattern().IsMatch(alias);
 
-    public override string ToString() => $"{Name}{Separator}{(Alias ?? Version?.ToString(CultureInfo.InvariantCulture))}";
-
     [GeneratedRegex("^[A-Za-z][A-Za-z0-9_-]{0,63}\\z", RegexOptions.CultureInvariant)]
     private static partial Regex AliasPattern();
 }
