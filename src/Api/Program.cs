@@ -30,6 +30,7 @@ app.MapHealthEndpoints();
 app.MapDatasetsApi();
 app.MapJobsApi();
 app.MapModelsApi();
+app.MapAliasesApi();
 app.MapPredictApi();
 app.MapExplainApi();
 app.MapKeysApi();

@@ -11,6 +11,10 @@ public static class ApiProblems
     public static ProblemHttpResult NotFound(string what, string id) => Problem(
         StatusCodes.Status404NotFound, $"{what} not found.", "id", $"There is no {what.ToLowerInvariant()} with id '{id}'.");
 
+    /// <summary>A 404 that names <paramref name="field"/> and says in <paramref name="detail"/> what exists instead.</summary>
+    public static ProblemHttpResult NotFound(string what, string field, string detail) => Problem(
+        StatusCodes.Status404NotFound, $"{what} not found.", field, detail);
+
     public static ProblemHttpResult Conflict(string detail, string field = "id") => Problem(
         StatusCodes.Status409Conflict, "Not possible in the current state.", field, detail);
 

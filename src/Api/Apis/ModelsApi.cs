@@ -25,7 +25,7 @@ public static class ModelsApi
     {
         var api = app.MapGroup("/api/models").WithTags("Models").RequireAuthorization(AccessPolicies.Predict);
         api.MapGet("/", ListModels).WithSummary("Lists models, newest first.");
-        api.MapGet("/{id}", GetModel).WithSummary("Gets one model (by id, or by name for its latest version).");
+        api.MapGet("/{id}", GetModel).WithSummary("Gets one model: by id, by name (its latest version), name@alias or name@version.");
         api.MapPost("/{id}/predict", PredictApi.PredictWithModel)
             .WithSummary("Runs the model on a batch of inputs (the body's 'model' is not needed here).")
             .WithPredictContract();
@@ -42,7 +42,7 @@ public static class ModelsApi
                 new FormField("file", "A model file from GET /api/models/{id}/download.", IsFile: true, Required: true),
                 new FormField("name", "The model's name (default: imported).", IsFile: false))
             .RequireAuthorization(AccessPolicies.Admin);
-        api.MapDelete("/{id}", DeleteModel).WithSummary("Deletes one model version.")
+        api.MapDelete("/{id}", DeleteModel).WithSummary("Deletes one model version (409 while an alias points to it).")
             .RequireAuthorization(AccessPolicies.Admin);
         return app;
     }
@@ -60,7 +60,7 @@ public static class ModelsApi
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         return await Models.ModelStore.ResolveAsync(db, id, cancellationToken) is { } model
             ? TypedResults.Ok(model.ToContract())
-            : ApiProblems.NotFound("Model", id);
+            : ApiProblems.NotFound("Model", "id", await Models.ModelStore.ExplainMissingAsync(db, id, cancellationToken));
     }
 
     public static async Task<Results<Ok<EvaluationReport>, ValidationProblem, ProblemHttpResult>> EvaluateModel(
@@ -165,8 +165,23 @@ public static class ModelsApi
     {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         int deleted;
+        // Refused while an alias points to the version (one statement, so no alias can slip in between): callers
+        // that pinned it would otherwise start failing; an admin moves or deletes the alias first.
         using (changes.BeginWrite(name: null, modelId: id))
-            deleted = await db.Models.Where(m => m.Id == id).ExecuteDeleteAsync(cancellationToken);
-        return deleted == 1 ? TypedResults.NoContent() : ApiProblems.NotFound("Model", id);
+            deleted = await db.Models
+                .Where(m => m.Id == id && !db.ModelAliases.Any(a => a.Name == m.Name && a.Version == m.Version))
+                .ExecuteDeleteAsync(cancellationToken);
+        if (deleted == 1) return TypedResults.NoContent();
+        var pinnedBy = await db.Models.Where(m => m.Id == id)
+            .SelectMany(m => db.ModelAliases.Where(a => a.Name == m.Name && a.Version == m.Version))
+            .OrderBy(a => a.Alias).ToListAsync(cancellationToken);
+        if (pinnedBy.Count == 0) return ApiProblems.NotFound("Model", id);
+        var first = pinnedBy[0];
+        string pointers = pinnedBy.Count == 1
+            ? $"alias '{first.Alias}' points"
+            : $"aliases {string.Join(", ", pinnedBy.Select(a => $"'{a.Alias}'"))} point";
+        return ApiProblems.Conflict(
+            $"Version {first.Version} of '{first.Name}' is in use: {pointers} to it. Move the alias "
+            + $"(PUT /api/models/{first.Name}/aliases/{first.Alias}) or delete it first.");
     }
 }

@@ -2,28 +2,32 @@ using BackpropService.Api.Access;
 using System.Buffers;
 using BackpropService.Api.Models;
 using BackpropService.Api.OpenApi;
+using BackpropService.Api.Persistence;
 using BackpropService.Api.Options;
 using BackpropService.Api.Predict;
 using BackpropService.Api.Validation;
 using BackpropService.Contracts;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 
 namespace BackpropService.Api.Apis;
 
 /// <summary>
 /// <c>POST /predict</c> (and <c>POST /api/models/{id}/predict</c>): what other services call. The model is
-/// named by id, or by name for its latest version, and comes from <see cref="ModelCache"/> (no database on
-/// a hit). The body is JSON, or the compact binary <see cref="BinaryPredictFormat"/>; the answer follows
-/// <c>Accept</c>, else the request's format. Both are read and written by hand: no array per row, no
+/// named by id, by name for its latest version, or by <c>name@alias</c> / <c>name@version</c>
+/// (<see cref="ModelReference"/>), and comes from <see cref="ModelCache"/> (no database on a hit). The body
+/// is JSON, or the compact binary <see cref="BinaryPredictFormat"/>; the answer follows <c>Accept</c>, else
+/// the request's format. Both are read and written by hand: no array per row, no
 /// response objects.
 /// </summary>
 public static class PredictApi
 {
     public const string Description =
-        "Runs a model on a batch of inputs. The model is an id, or a name for its latest version.\n\n"
-        + "**JSON** (`Content-Type: application/json`): `{ \"model\": \"<id or name>\", \"inputs\": [[...], ...] }` → "
+        "Runs a model on a batch of inputs. The model is an id, a name for its latest version, `name@alias` (the version "
+        + "the alias points to; see /api/models/{name}/aliases) or `name@version`.\n\n"
+        + "**JSON** (`Content-Type: application/json`): `{ \"model\": \"<id, name, name@alias or name@version>\", \"inputs\": [[...], ...] }` → "
         + "`{ modelId, predictions: [ { outputs, class, label } ] }` (`class`/`label` for classifiers only).\n\n"
         + "**Binary** (`Content-Type: application/x-float32`, also `application/octet-stream`), little-endian:\n\n"
         + "| offset | size | request | response |\n|---|---|---|---|\n"
@@ -37,7 +41,8 @@ public static class PredictApi
         + "The answer is binary when `Accept` names `application/x-float32` (or `application/octet-stream`), JSON when it "
         + "names JSON, else in the request's format. Errors are always problem details (JSON) naming the field: "
         + "`inputs[i]` or `columns` for a wrong width, `rows` or `inputs` for too many rows, `inputs[i][j]` for a value "
-        + "that is not a finite number, `body` for a truncated or foreign body; an unknown model is 404.";
+        + "that is not a finite number, `body` for a truncated or foreign body; an unknown model is 404 naming `id` "
+        + "(`model` for an unknown alias or version in the body), saying which aliases or versions the name has.";
 
     public static RequestExample XorExample { get; } = new("xor", "The four XOR corners, for a model trained on the xor set",
         new PredictRequest("xor", [[-1f, -1f], [-1f, 1f], [1f, -1f], [1f, 1f]]));
@@ -50,7 +55,7 @@ public static class PredictApi
         // As a Delegate (not a RequestDelegate), so that the API explorer and Swagger see the method and its attributes.
         app.MapPost("/predict", (Func<HttpContext, Task>)Predict).RequireAuthorization(AccessPolicies.Predict)
             .WithTags("Predict")
-            .WithSummary("Runs a model (id, or name for its latest version) on a batch of inputs; JSON or binary.")
+            .WithSummary("Runs a model (id, name for its latest version, name@alias or name@version) on a batch of inputs; JSON or binary.")
             .WithPredictContract();
         if (app.ServiceProvider.GetRequiredService<IConfiguration>().GetValue<bool>(TrivialEndpointKey))
             app.MapPost("/bench/trivial", Trivial).ExcludeFromDescription().AllowAnonymous();
@@ -112,7 +117,7 @@ public static class PredictApi
             {
                 await TypedResults.ValidationProblem(ValidationErrors.One("model", binary.Value
                     ? "Required: a model id or name, in the header, the route (/api/models/{id}/predict) or ?model=."
-                    : "Required: a model id, or a model name (its latest version).")).ExecuteAsync(context);
+                    : "Required: a model id, a model name (its latest version), name@alias or name@version.")).ExecuteAsync(context);
                 return;
             }
 
@@ -120,7 +125,7 @@ public static class PredictApi
             var loaded = await cache.ResolveAsync(model, cancellationToken);
             if (loaded is null)
             {
-                await ApiProblems.NotFound("Model", model).ExecuteAsync(context);
+                await (await ModelNotFoundAsync(services, model, fromRoute: routeModel is not null, cancellationToken)).ExecuteAsync(context);
                 return;
             }
             if (Validate(loaded, rows, rowCount, limits.MaxPredictRows, binary.Value) is { } errors)
@@ -158,6 +163,17 @@ public static class PredictApi
         {
             rows?.Dispose();
         }
+    }
+
+    /// <summary>
+    /// 404 saying which aliases or versions the name has. It names <c>id</c> for the route's model and for an unknown
+    /// id or name (as always), <c>model</c> for a <c>name@alias</c> or <c>name@version</c> in the body.
+    /// </summary>
+    private static async Task<IResult> ModelNotFoundAsync(IServiceProvider services, string model, bool fromRoute, CancellationToken cancellationToken)
+    {
+        await using var db = await services.GetRequiredService<IDbContextFactory<BackpropDbContext>>().CreateDbContextAsync(cancellationToken);
+        string detail = await ModelStore.ExplainMissingAsync(db, model, cancellationToken);
+        return ApiProblems.NotFound("Model", fromRoute || ModelReference.TryParse(model) is null ? "id" : "model", detail);
     }
 
     /// <summary>The same checks, messages and order as the JSON contract has always had.</summary>

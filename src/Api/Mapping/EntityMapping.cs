@@ -50,6 +50,9 @@ public static class EntityMapping
         key.Id, key.Name, key.Scopes, key.CreatedAt.AsUtc(), key.ExpiresAt.AsUtc(), key.RevokedAt.AsUtc(),
         CreatorOf(key.CreatedByKeyId, key.CreatedByName));
 
+    public static ModelAlias ToContract(this ModelAliasEntity alias, string? modelId) => new(
+        alias.Name, alias.Alias, alias.Version, modelId, alias.UpdatedAt.AsUtc(), CreatorOf(alias.UpdatedByKeyId, alias.UpdatedByName));
+
     /// <summary>The <c>createdBy</c> of a stored row; null for rows from before access control.</summary>
     public static Creator? CreatorOf(string? keyId, string? keyName) => keyId is null ? null : new Creator(keyId, keyName ?? keyId);
 }

@@ -1,14 +1,14 @@
 namespace BackpropService.Api.Models;
 
 /// <summary>
-/// Told about every write to the stored models (a job's model, an import, a delete), so that what is
-/// held in memory for <c>/predict</c> never outlives what is stored.
+/// Told about every write to the stored models (a job's model, an import, a delete, an alias set or
+/// removed), so that what is held in memory for <c>/predict</c> never outlives what is stored.
 /// </summary>
 public interface IModelChanges
 {
     /// <summary>
-    /// Announces a write before it commits: a new version of <paramref name="name"/>, or the deletion of
-    /// <paramref name="modelId"/>. Dispose the result once the write has committed or failed; until then
+    /// Announces a write before it commits: a new version or a changed alias of <paramref name="name"/>, or the
+    /// deletion of <paramref name="modelId"/>. Dispose the result once the write has committed or failed; until then
     /// nothing about that name or id is served from memory or put into it.
     /// </summary>
     IDisposable BeginWrite(string? name, string? modelId);

@@ -9,14 +9,16 @@ namespace BackpropService.Api.Models;
 
 /// <summary>
 /// Loaded models for predict, by id (a model id's content never changes) and by name (its latest
-/// version). A hit touches no database. Bounded: past <see cref="TrainingWorkerOptions.ModelCacheSize"/>
-/// models the least recently used is dropped.
+/// version), <c>name@alias</c> or <c>name@version</c> (see <see cref="ModelReference"/>). A hit touches no
+/// database. Bounded: past <see cref="TrainingWorkerOptions.ModelCacheSize"/> models the least recently
+/// used is dropped.
 /// </summary>
 /// <remarks>
 /// Staleness is ruled out by <see cref="IModelChanges.BeginWrite"/>: every write to the models first
 /// drops the names and ids it touches and bumps a generation; a load that started before (or during) a
 /// write finds the generation changed and answers its own request without filling the cache. So once a
-/// job's new version has committed, no request started after that can see the previous "latest".
+/// job's new version has committed, no request started after that can see the previous "latest". Moving or
+/// deleting an alias is a write to its name: it drops the name's <c>name@…</c> entries the same way.
 /// A name entry is also re-read from the database every <see cref="NameRefreshMilliseconds"/>, by one
 /// request while the others go on using it: a safety net for writes that bypass <see cref="IModelChanges"/>
 /// (a database restored or edited by hand). It does not make sharing the database with a second live
@@ -36,7 +38,10 @@ public sealed class ModelCache(IDbContextFactory<BackpropDbContext> dbFactory, I
     /// <summary>Models held now (for tests and diagnostics).</summary>
     public int Count => _byId.Count;
 
-    /// <summary>The model with this id, or else the latest version of the model with this name; null if neither exists.</summary>
+    /// <summary>
+    /// The model with this id, or else the latest version of the model with this name, or else the version that
+    /// <c>name@alias</c> or <c>name@version</c> names; null if none exists.
+    /// </summary>
     public ValueTask<LoadedModel?> ResolveAsync(string idOrName, CancellationToken cancellationToken)
     {
         long now = Environment.TickCount64;
@@ -82,11 +87,14 @@ public sealed class ModelCache(IDbContextFactory<BackpropDbContext> dbFactory, I
     private void Drop(string? name, string? modelId)
     {
         if (name is not null) _byName.TryRemove(name, out _);
-        if (modelId is null) return;
-        _byId.TryRemove(modelId, out _);
-        // A deleted version may be its name's latest; that name now means the version before it.
+        if (modelId is not null) _byId.TryRemove(modelId, out _);
+        // A write to a name may have moved one of its aliases (name@alias); a deleted version may be what a
+        // name, alias or version entry held (then the name means the version before it).
+        string? pinnedPrefix = name is null ? null : name + ModelReference.Separator;
         foreach (var (key, entry) in _byName)
-            if (entry.Model.Id == modelId) _byName.TryRemove(key, out _);
+            if ((pinnedPrefix is not null && key.StartsWith(pinnedPrefix, StringComparison.Ordinal))
+                || (modelId is not null && entry.Model.Id == modelId))
+                _byName.TryRemove(key, out _);
     }
 
     /// <summary>Concurrent misses on one key share one load, unless a write came in between.</summary>

@@ -6,7 +6,7 @@ using Microsoft.EntityFrameworkCore;
 
 namespace BackpropService.Api.Models;
 
-/// <summary>Adds models to the database, giving each the next version of its name.</summary>
+/// <summary>Adds models to the database, giving each the next version of its name; finds them by id, name, name@alias or name@version.</summary>
 public static class ModelStore
 {
     // Versions are "max + 1"; one writer at a time keeps them unique within this process, and the
@@ -52,9 +52,70 @@ public static class ModelStore
         }
     }
 
-    /// <summary>The model with this id, or else the latest version of the model with this name.</summary>
-    public static async Task<ModelEntity?> ResolveAsync(BackpropDbContext db, string idOrName, CancellationToken cancellationToken) =>
-        await db.Models.AsNoTracking().FirstOrDefaultAsync(m => m.Id == idOrName, cancellationToken)
-        ?? await db.Models.AsNoTracking().Where(m => m.Name == idOrName).OrderByDescending(m => m.Version)
-            .FirstOrDefaultAsync(cancellationToken);
+    /// <summary>
+    /// The model that <paramref name="reference"/> names (see <see cref="ModelReference"/>): the model with this id, or
+    /// else the latest version of the model with this name, or else <c>name@alias</c> / <c>name@version</c>. An exact
+    /// name comes first, so a model whose own name holds an '@' keeps answering to it.
+    /// </summary>
+    public static async Task<ModelEntity?> ResolveAsync(BackpropDbContext db, string reference, CancellationToken cancellationToken) =>
+        await db.Models.AsNoTracking().FirstOrDefaultAsync(m => m.Id == reference, cancellationToken)
+        ?? await db.Models.AsNoTracking().Where(m => m.Name == reference).OrderByDescending(m => m.Version)
+            .FirstOrDefaultAsync(cancellationToken)
+        ?? (ModelReference.TryParse(reference) is { } pinned ? await ResolveAsync(db, pinned, cancellationToken) : null);
+
+    /// <summary>The version that <c>name@version</c> or <c>name@alias</c> names; null if there is none.</summary>
+    public static Task<ModelEntity?> ResolveAsync(BackpropDbContext db, ModelReference reference, CancellationToken cancellationToken)
+    {
+        var versions = db.Models.AsNoTracking().Where(m => m.Name == reference.Name);
+        return reference.Version is { } version
+            ? versions.FirstOrDefaultAsync(m => m.Version == version, cancellationToken)
+            : versions.FirstOrDefaultAsync(m => db.ModelAliases.Any(a => a.Name == m.Name && a.Alias == reference.Alias && a.Version == m.Version),
+                cancellationToken);
+    }
+
+    /// <summary>The aliases of the model named <paramref name="name"/>, by alias, each with the id of the version it points to.</summary>
+    public static async Task<List<ModelAlias>> ListAliasesAsync(BackpropDbContext db, string name, CancellationToken cancellationToken)
+    {
+        var rows = await (
+            from alias in db.ModelAliases.AsNoTracking()
+            where alias.Name == name
+            join model in db.Models on new { alias.Name, alias.Version } equals new { model.Name, model.Version } into pointed
+            from model in pointed.DefaultIfEmpty()
+            orderby alias.Alias
+            select new { alias, ModelId = model == null ? null : model.Id }).ToListAsync(cancellationToken);
+        return rows.Select(r => r.alias.ToContract(r.ModelId)).ToList();
+    }
+
+    /// <summary>Why <paramref name="reference"/> names no model, in words that say what does exist.</summary>
+    public static async Task<string> ExplainMissingAsync(BackpropDbContext db, string reference, CancellationToken cancellationToken) =>
+        ModelReference.TryParse(reference) is { } pinned && await db.Models.AnyAsync(m => m.Name == pinned.Name, cancellationToken)
+            ? (await ExplainMissingAsync(db, pinned, cancellationToken)).Detail
+            : $"There is no model with id or name '{reference}'.";
+
+    /// <summary>
+    /// Why <c>name@version</c> or <c>name@alias</c> names no model: which part is wrong (<c>name</c>, <c>version</c> or
+    /// <c>alias</c>) and a sentence listing the versions or aliases the name has.
+    /// </summary>
+    public static async Task<(string Part, string Detail)> ExplainMissingAsync(
+        BackpropDbContext db, ModelReference reference, CancellationToken cancellationToken)
+    {
+        string name = reference.Name;
+        var versions = await db.Models.Where(m => m.Name == name).OrderBy(m => m.Version).Select(m => m.Version).ToListAsync(cancellationToken);
+        if (versions.Count == 0) return ("name", $"There is no model named '{name}'.");
+        if (reference.Version is { } version)
+            return ("version", $"Model '{name}' has no version {version}; its versions are {Enumerate(versions)}.");
+
+        var aliases = await ListAliasesAsync(db, name, cancellationToken);
+        if (aliases.FirstOrDefault(a => a.Alias == reference.Alias) is { } dangling)
+            return ("alias", $"Alias '{reference.Alias}' of model '{name}' points to version {dangling.Version}, which no longer exists; "
+                + $"move it with PUT /api/models/{name}/aliases/{reference.Alias}.");
+        return ("alias", aliases.Count == 0
+            ? $"Model '{name}' has no aliases yet; an admin sets one with PUT /api/models/{name}/aliases/{reference.Alias} {{ \"version\": {versions[^1]} }}."
+            : $"Model '{name}' has no alias '{reference.Alias}'; its aliases are {string.Join(", ", aliases.Select(a => $"{a.Alias} (version {a.Version})"))}.");
+    }
+
+    /// <summary>"1, 2, 3", or for a long history its first and last few.</summary>
+    private static string Enumerate(List<int> versions) => versions.Count <= 12
+        ? string.Join(", ", versions)
+        : $"{string.Join(", ", versions.Take(3))}, …, {string.Join(", ", versions.TakeLast(3))} ({versions.Count} in all)";
 }

@@ -12,16 +12,6 @@ namespace BackpropService.Api.Tests.Predict;
 /// <summary>Predict resolves models from memory, and a name never means an outdated version.</summary>
 public sealed class ModelCacheTests
 {
-    private static SubmitJobRequest XorJob(string name, ulong seed) => new()
-    {
-        Name = name,
-        DatasetId = "xor",
-        Layers = [new LayerDefinition(4, Activation.Tanh), new LayerDefinition(2, Activation.Softmax)],
-        Cost = Cost.CrossEntropy,
-        Epochs = 3,
-        Seed = seed,
-    };
-
     [Fact]
     public async Task A_name_means_the_new_version_as_soon_as_its_job_has_succeeded_even_while_the_old_one_is_being_served()
     {
@@ -30,7 +20,7 @@ public sealed class ModelCacheTests
         var client = factory.CreateClient();
         float[][] input = [[0.5f, -0.5f]];
 
-        var first = await client.WaitUntilFinishedAsync((await client.SubmitJobAsync(XorJob("switch", 1))).Id, TimeSpan.FromMinutes(1));
+        var first = await client.WaitUntilFinishedAsync((await client.SubmitJobAsync(PredictClient.XorJob("switch", 1))).Id, TimeSpan.FromMinutes(1));
         Assert.Equal(first.ModelId, (await client.PredictJsonAsync("/predict", new PredictRequest("switch", input))).ModelId);
 
         // Callers keep asking for "switch" all along, so the old version is cached and re-requested throughout.
@@ -45,7 +35,7 @@ public sealed class ModelCacheTests
         {
             for (ulong seed = 2; seed <= 4; seed++)
             {
-                var job = await client.SubmitJobAsync(XorJob("switch", seed));
+                var job = await client.SubmitJobAsync(PredictClient.XorJob("switch", seed));
                 var done = await client.WaitForJobAsync(job.Id, j => j.Status == JobStatus.Succeeded, TimeSpan.FromMinutes(1));
                 // The first request after the job reads as succeeded already gets the new version, by JSON and binary.
                 Assert.Equal(done.ModelId, (await client.PredictJsonAsync("/predict", new PredictRequest("switch", input))).ModelId);

@@ -110,6 +110,17 @@ public static class PredictClient
         return trainer.CreateModel().ToBytes();
     }
 
+    /// <summary>A job that trains a small xor classifier (2-4-2, tanh/softmax) in 3 epochs, named <paramref name="name"/>.</summary>
+    public static SubmitJobRequest XorJob(string name, ulong seed) => new()
+    {
+        Name = name,
+        DatasetId = "xor",
+        Layers = [new LayerDefinition(4, Contracts.Activation.Tanh), new LayerDefinition(2, Contracts.Activation.Softmax)],
+        Cost = Contracts.Cost.CrossEntropy,
+        Epochs = 3,
+        Seed = seed,
+    };
+
     public static async Task<PredictResponse> PredictJsonAsync(this HttpClient client, string url, PredictRequest request)
     {
         var response = await client.PostAsJsonAsync(url, request, ApiClient.Json);
