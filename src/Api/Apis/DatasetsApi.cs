@@ -20,7 +20,8 @@ public static class DatasetsApi
     {
         var api = app.MapGroup("/api/datasets").WithTags("Datasets");
         api.MapGet("/", ListDatasets).WithSummary("Lists the built-in and uploaded datasets.");
-        api.MapGet("/{id}", GetDataset).WithSummary("Gets one dataset's description.");
+        api.MapGet("/{id}", GetDataset).WithSummary("Gets one dataset's description.")
+            .ProducesProblem(StatusCodes.Status404NotFound);
         api.MapPost("/", UploadDataset)
             .WithSummary("Uploads a dataset: a CSV as 'file', or MNIST-style IDX files as 'images' and 'labels' (raw or gzip).")
             .DisableAntiforgery()
@@ -35,8 +36,12 @@ public static class DatasetsApi
                 new FormField("name", "Dataset name (default: the file name).", IsFile: false),
                 new FormField("labelColumn", "CSV only: header name or 0-based index of the target column (default: the last).", IsFile: false),
                 new FormField("task", "CSV only: classification or regression (default: inferred).", IsFile: false));
-        api.MapDelete("/{id}", DeleteDataset).WithSummary("Deletes an uploaded dataset that no queued or running job needs.");
-        api.MapGet("/{id}/preview", GetDatasetPreview).WithSummary("Samples per class and the first few samples (image data: pixels) of a dataset.");
+        api.MapDelete("/{id}", DeleteDataset).WithSummary("Deletes an uploaded dataset that no queued or running job needs.")
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status409Conflict);
+        api.MapGet("/{id}/preview", GetDatasetPreview).WithSummary("Samples per class and the first few samples (image data: pixels) of a dataset.")
+            .ProducesValidationProblem() // ?samples= that is not a whole number
+            .ProducesProblem(StatusCodes.Status404NotFound);
         return app;
     }
 

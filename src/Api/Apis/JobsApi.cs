@@ -27,15 +27,24 @@ public static class JobsApi
         var api = app.MapGroup("/api/jobs").WithTags("Jobs");
         api.MapPost("/", SubmitJob)
             .WithSummary("Queues a training job. Only datasetId, layers and epochs are required.")
-            .WithJsonExamples(JobExamples.Xor, JobExamples.Spirals, JobExamples.Mnist, JobExamples.Sine);
+            .WithJsonExamples(JobExamples.Xor, JobExamples.Spirals, JobExamples.Mnist, JobExamples.Sine)
+            .ProducesJsonBodyProblems();
         api.MapGet("/", ListJobs).WithSummary("Lists jobs, newest first (optionally only those with ?status=).");
-        api.MapGet("/{id}", GetJob).WithSummary("Gets one job, with its latest epoch's metrics.");
-        api.MapGet("/{id}/metrics", GetMetrics).WithSummary("Gets every completed epoch's metrics, in order.");
+        api.MapGet("/{id}", GetJob).WithSummary("Gets one job, with its latest epoch's metrics.")
+            .ProducesProblem(StatusCodes.Status404NotFound);
+        api.MapGet("/{id}/metrics", GetMetrics).WithSummary("Gets every completed epoch's metrics, in order.")
+            .ProducesProblem(StatusCodes.Status404NotFound);
         api.MapPost("/{id}/cancel", CancelJob)
-            .WithSummary("Cancels a queued or running job; a running job stops within one mini-batch and keeps its best model so far (none before its first epoch completes).");
-        api.MapDelete("/{id}", DeleteJob).WithSummary("Deletes a job that is not running, with its metrics.");
+            .WithSummary("Cancels a queued or running job; a running job stops within one mini-batch and keeps its best model so far (none before its first epoch completes).")
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status409Conflict);
+        api.MapDelete("/{id}", DeleteJob).WithSummary("Deletes a job that is not running, with its metrics.")
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status409Conflict);
         api.MapGet("/{id}/decision-boundary", GetDecisionBoundary)
-            .WithSummary("For a 2-feature classification job: the class-1 score (or winning class) of the weights in its latest checkpoint (the last stored epoch's, not the best-validation ones) on a grid, with the data points.");
+            .WithSummary("For a 2-feature classification job: the class-1 score (or winning class) of the weights in its latest checkpoint (the last stored epoch's, not the best-validation ones) on a grid, with the data points.")
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status409Conflict);
         return app;
     }
 
