@@ -1,6 +1,8 @@
 using BackpropService.Api.Apis;
+using BackpropService.Api.Datasets;
 using BackpropService.Api.Extensions;
 using BackpropService.Api.Hubs;
+using BackpropService.Api.Models;
 using BackpropService.Api.OpenApi;
 using BackpropService.Api.Persistence;
 using BackpropService.Api.Predict;
@@ -10,6 +12,8 @@ var builder = WebApplication.CreateBuilder(args);
 
 builder.AddServiceDefaults();
 builder.AddPersistence();
+builder.AddDatasets();
+builder.AddModels();
 builder.AddTraining();
 builder.AddPredict();
 builder.AddApiDocumentation();
@@ -29,7 +33,6 @@ app.MapJobsApi();
 app.MapModelsApi();
 app.MapPredictApi();
 app.MapExplainApi();
-app.MapDashboardApi();
 app.MapTrainingHub();
 app.MapDashboard();
 

@@ -73,9 +73,6 @@ public sealed class TrainedModel
         Network.Predict(normalized, output, scratch.AsSpan(0, networkScratch));
     }
 
-    /// <summary>The index of the largest output: the predicted class.</summary>
-    public static int ArgMax(ReadOnlySpan<float> outputs) => TensorPrimitives.IndexOfMax(outputs);
-
     public byte[] ToBytes()
     {
         using var stream = new MemoryStream();

@@ -139,4 +139,20 @@ public class DeterminismTests
         var error = Assert.Throws<ArgumentException>(() => Trainer.Resume(checkpoint, Blobs, trainer.History.Take(1)));
         Assert.Contains("epochs 1 to 2", error.Message);
     }
+
+    [Fact]
+    public void The_current_model_read_from_a_checkpoint_has_the_last_epochs_weights_and_the_runs_normalization()
+    {
+        Trainer trainer = Trainer.Start(Blobs, Options(OptimizerKind.Momentum));
+        for (int epoch = 0; epoch < 3; epoch++) trainer.RunEpoch();
+        byte[] checkpoint = trainer.CreateCheckpoint();
+
+        TrainedModel current = Trainer.ReadCurrentModel(checkpoint, Blobs);
+
+        TrainedModel best = trainer.CreateModel();
+        var expected = new TrainedModel(trainer.Network.Clone(), best.Normalizer, best.Task, best.ClassNames, best.Cost, best.Options);
+        Assert.Equal(trainer.Network.Parameters, current.Network.Parameters);
+        Assert.Equal(expected.ToBytes(), current.ToBytes());
+        Assert.Throws<DataFormatException>(() => Trainer.ReadCurrentModel(checkpoint, SyntheticDatasets.Create("blobs", 200, seed: 8)));
+    }
 }

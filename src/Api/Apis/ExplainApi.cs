@@ -24,7 +24,8 @@ public static class ExplainApi
         app.MapPost("/api/explain", Explain)
             .WithTags("Explain")
             .WithSummary("One forward pass, backward pass (BP1–BP4) and update on one sample, with every intermediate value.")
-            .WithJsonExamples(WorkedExample);
+            .WithJsonExamples(WorkedExample)
+            .ProducesJsonBodyProblems();
         return app;
     }
 

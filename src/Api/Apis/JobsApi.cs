@@ -6,27 +6,45 @@ using BackpropService.Api.Persistence;
 using BackpropService.Api.Training;
 using BackpropService.Api.Validation;
 using BackpropService.Contracts;
+using BackpropService.Engine.Data;
+using Trainer = BackpropService.Engine.Training.Trainer;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 
 namespace BackpropService.Api.Apis;
 
-/// <summary><c>/api/jobs</c>: submit (validate, store, signal, 202), list, get, metrics, cancel, delete. Endpoints never train.</summary>
+/// <summary>
+/// <c>/api/jobs</c>: submit (validate, store, signal, 202), list, get, metrics, cancel, delete, and the decision
+/// boundary of the job's current weights. Endpoints never train.
+/// </summary>
 public static class JobsApi
 {
+    private const int MaxBoundaryResolution = 100;
+
     public static IEndpointRouteBuilder MapJobsApi(this IEndpointRouteBuilder app)
     {
         var api = app.MapGroup("/api/jobs").WithTags("Jobs");
         api.MapPost("/", SubmitJob)
             .WithSummary("Queues a training job. Only datasetId, layers and epochs are required.")
-            .WithJsonExamples([.. JobPresets.All.Select(preset => new RequestExample(preset.Name, preset.Summary, preset.Request))]);
+            .WithJsonExamples([.. JobPresets.All.Select(preset => new RequestExample(preset.Name, preset.Summary, preset.Request))])
+            .ProducesJsonBodyProblems();
         api.MapGet("/", ListJobs).WithSummary("Lists jobs, newest first (optionally only those with ?status=).");
-        api.MapGet("/{id}", GetJob).WithSummary("Gets one job, with its latest epoch's metrics.");
-        api.MapGet("/{id}/metrics", GetMetrics).WithSummary("Gets every completed epoch's metrics, in order.");
+        api.MapGet("/{id}", GetJob).WithSummary("Gets one job, with its latest epoch's metrics.")
+            .ProducesProblem(StatusCodes.Status404NotFound);
+        api.MapGet("/{id}/metrics", GetMetrics).WithSummary("Gets every completed epoch's metrics, in order.")
+            .ProducesProblem(StatusCodes.Status404NotFound);
         api.MapPost("/{id}/cancel", CancelJob)
-            .WithSummary("Cancels a queued or running job; a running job stops within one mini-batch and keeps its best model so far (none before its first epoch completes).");
-        api.MapDelete("/{id}", DeleteJob).WithSummary("Deletes a job that is not running, with its metrics.");
+            .WithSummary("Cancels a queued or running job; a running job stops within one mini-batch and keeps its best model so far (none before its first epoch completes).")
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status409Conflict);
+        api.MapDelete("/{id}", DeleteJob).WithSummary("Deletes a job that is not running, with its metrics.")
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status409Conflict);
+        api.MapGet("/{id}/decision-boundary", GetDecisionBoundary)
+            .WithSummary("For a 2-feature classification job: the class-1 score (or winning class) of the weights in its latest checkpoint (the last stored epoch's, not the best-validation ones) on a grid, with the data points.")
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status409Conflict);
         return app;
     }
 
@@ -146,4 +164,49 @@ public static class JobsApi
             ? ApiProblems.Conflict("The job is running; cancel it first, then delete it.")
             : ApiProblems.NotFound("Job", id);
     }
+
+    public static async Task<Results<Ok<DecisionBoundary>, ValidationProblem, ProblemHttpResult>> GetDecisionBoundary(
+        string id, IDbContextFactory<BackpropDbContext> dbFactory, DatasetCatalog catalog, CancellationToken cancellationToken,
+        int resolution = 40)
+    {
+        if (resolution is < 2 or > MaxBoundaryResolution)
+            return TypedResults.ValidationProblem(ValidationErrors.One("resolution", $"Use 2 to {MaxBoundaryResolution} grid points per axis."));
+        string datasetId;
+        byte[]? checkpoint;
+        int epoch;
+        await using (var db = await dbFactory.CreateDbContextAsync(cancellationToken))
+        {
+            var job = await db.Jobs.AsNoTracking().Where(j => j.Id == id).Select(j => new { j.DatasetId }).FirstOrDefaultAsync(cancellationToken);
+            if (job is null) return ApiProblems.NotFound("Job", id);
+            datasetId = job.DatasetId;
+            var stored = await db.Checkpoints.AsNoTracking().Where(c => c.JobId == id).Select(c => new { c.Epoch, c.Data })
+                .FirstOrDefaultAsync(cancellationToken);
+            checkpoint = stored?.Data;
+            epoch = stored?.Epoch ?? 0;
+        }
+        // The stored description first: an MNIST job gets its 400 without loading the whole dataset.
+        var info = await catalog.FindAsync(datasetId, cancellationToken);
+        if (info is null) return ApiProblems.NotFound("Dataset", datasetId);
+        if (info.Features != 2 || info.Task != LearningTask.Classification)
+            return NotTwoFeatureClassification(info.Features, info.Task);
+        var dataset = await catalog.LoadAsync(datasetId, cancellationToken);
+        if (dataset is null) return ApiProblems.NotFound("Dataset", datasetId);
+        if (dataset.Features != 2 || dataset.Task != TaskKind.Classification || dataset.Labels is null)
+            return NotTwoFeatureClassification(dataset.Features, dataset.Task.ToContract());
+
+        try
+        {
+            // The checkpoint's current weights, not the best-validation ones: the boundary shows where training is now.
+            return TypedResults.Ok(await Task.Run(() => DecisionBoundaryPlot.Draw(
+                checkpoint is null ? null : Trainer.ReadCurrentModel(checkpoint, dataset), dataset, epoch, resolution), cancellationToken));
+        }
+        catch (DataFormatException e)
+        {
+            return ApiProblems.Conflict($"The job's checkpoint cannot be read: {e.Message}");
+        }
+    }
+
+    private static ValidationProblem NotTwoFeatureClassification(int features, LearningTask task) =>
+        TypedResults.ValidationProblem(ValidationErrors.One("id",
+            $"A decision boundary is drawn for 2-feature classification data; this job's dataset has {features} features ({task.ToString().ToLowerInvariant()})."));
 }

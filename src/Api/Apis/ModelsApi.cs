@@ -23,21 +23,31 @@ public static class ModelsApi
     {
         var api = app.MapGroup("/api/models").WithTags("Models");
         api.MapGet("/", ListModels).WithSummary("Lists models, newest first.");
-        api.MapGet("/{id}", GetModel).WithSummary("Gets one model (by id, or by name for its latest version).");
+        api.MapGet("/{id}", GetModel).WithSummary("Gets one model (by id, or by name for its latest version).")
+            .ProducesProblem(StatusCodes.Status404NotFound);
         api.MapPost("/{id}/predict", PredictApi.PredictWithModel)
             .WithSummary("Runs the model on a batch of inputs (the body's 'model' is not needed here).")
             .WithPredictContract();
         api.MapPost("/{id}/evaluate", EvaluateModel)
             .WithSummary("Measures the model on a dataset: loss and accuracy, confusion matrix and per-class metrics, or mse/mae/r2.")
-            .WithJsonExamples(new RequestExample("xor", "Evaluate on the built-in xor set", new EvaluateRequest("xor")));
-        api.MapGet("/{id}/download", DownloadModel).WithSummary("Downloads the portable model file.");
+            .WithJsonExamples(new RequestExample("xor", "Evaluate on the built-in xor set", new EvaluateRequest("xor")))
+            .ProducesJsonBodyProblems()
+            .ProducesProblem(StatusCodes.Status404NotFound);
+        api.MapGet("/{id}/download", DownloadModel).WithSummary("Downloads the portable model file.")
+            .Produces<byte[]>(StatusCodes.Status200OK, "application/octet-stream")
+            .ProducesProblem(StatusCodes.Status404NotFound);
         api.MapPost("/", ImportModel)
             .WithSummary("Imports a model file made by this service (as the raw body, or a multipart 'file'); ?name= names it.")
             .DisableAntiforgery()
             .WithMultipartForm(
                 new FormField("file", "A model file from GET /api/models/{id}/download.", IsFile: true, Required: true),
-                new FormField("name", "The model's name (default: imported).", IsFile: false));
-        api.MapDelete("/{id}", DeleteModel).WithSummary("Deletes one model version.");
+                new FormField("name", "The model's name (default: imported).", IsFile: false))
+            .Produces<ModelInfo>(StatusCodes.Status201Created)
+            .ProducesValidationProblem()
+            .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
+            .ProducesProblem(StatusCodes.Status415UnsupportedMediaType);
+        api.MapDelete("/{id}", DeleteModel).WithSummary("Deletes one model version.")
+            .ProducesProblem(StatusCodes.Status404NotFound);
         return app;
     }
 

@@ -7,7 +7,6 @@ using BackpropService.Api.Predict;
 using BackpropService.Api.Validation;
 using BackpropService.Contracts;
 using Microsoft.AspNetCore.Http.HttpResults;
-using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Options;
 
 namespace BackpropService.Api.Apis;
@@ -42,9 +41,6 @@ public static class PredictApi
     public static RequestExample XorExample { get; } = new("xor", "The four XOR corners, for a model trained on the xor set",
         new PredictRequest("xor", [[-1f, -1f], [-1f, 1f], [1f, -1f], [1f, 1f]]));
 
-    /// <summary>Configuration flag that adds <c>POST /bench/trivial</c> (bench/predict-load.sh); off by default.</summary>
-    public const string TrivialEndpointKey = "Bench:TrivialEndpoint";
-
     public static IEndpointRouteBuilder MapPredictApi(this IEndpointRouteBuilder app)
     {
         // As a Delegate (not a RequestDelegate), so that the API explorer and Swagger see the method and its attributes.
@@ -52,8 +48,6 @@ public static class PredictApi
             .WithTags("Predict")
             .WithSummary("Runs a model (id, or name for its latest version) on a batch of inputs; JSON or binary.")
             .WithPredictContract();
-        if (app.ServiceProvider.GetRequiredService<IConfiguration>().GetValue<bool>(TrivialEndpointKey))
-            app.MapPost("/bench/trivial", Trivial).ExcludeFromDescription();
         return app;
     }
 
@@ -214,17 +208,5 @@ public static class PredictApi
             if (accept.Contains("json", StringComparison.OrdinalIgnoreCase)) return false;
         }
         return binaryRequest;
-    }
-
-    /// <summary>
-    /// The reference for bench/predict-load.sh: reads the same JSON body through the framework's binder
-    /// and answers 10 floats (strided sums of the first row), like shared/reference-bench's PredictServer.
-    /// </summary>
-    private static Results<Ok<float[]>, BadRequest> Trivial([FromBody] PredictRequest request)
-    {
-        if (request.Inputs is not { Count: > 0 } inputs || inputs[0] is not { } row) return TypedResults.BadRequest();
-        var sums = new float[10];
-        for (int i = 0; i < row.Length; i++) sums[i % 10] += row[i];
-        return TypedResults.Ok(sums);
     }
 }

@@ -8,13 +8,16 @@ using Microsoft.Extensions.Options;
 
 namespace BackpropService.Api.Extensions;
 
-/// <summary>Cross-cutting set-up: JSON conventions, problem details, limits, health endpoints.</summary>
+/// <summary>Cross-cutting set-up: JSON conventions, problem details, limits and shared settings, health endpoints.</summary>
 public static class ServiceDefaults
 {
     public static IHostApplicationBuilder AddServiceDefaults(this IHostApplicationBuilder builder)
     {
         var services = builder.Services;
+        // Settings that several features read (the jobs API, the worker and the model cache read Training).
         services.AddOptions<ServiceLimits>().BindConfiguration(ServiceLimits.Section)
+            .ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<TrainingWorkerOptions>().BindConfiguration(TrainingWorkerOptions.Section)
             .ValidateDataAnnotations().ValidateOnStart();
 
         services.ConfigureHttpJsonOptions(options => ContractJson.Configure(options.SerializerOptions));
