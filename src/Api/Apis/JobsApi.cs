@@ -21,8 +21,8 @@ public static class JobsApi
         api.MapPost("/", SubmitJob)
             .WithSummary("Queues a training job. Only datasetId, layers and epochs are required.")
             .WithJsonExamples(JobExamples.Xor, JobExamples.Spirals, JobExamples.Mnist, JobExamples.Sine);
-        api.MapGet("/", ListJobs).WithSummary("Lists jobs, newest first (optionally only those with ?status=).");
-        api.MapGet("/{id}", GetJob).WithSummary("Gets one job, with its latest epoch's metrics.");
+        api.MapGet("/", ListJobs).WithSummary("Lists jobs, newest first (optionally only those with ?status=); a queued job has its queuePosition.");
+        api.MapGet("/{id}", GetJob).WithSummary("Gets one job, with its latest epoch's metrics and, while it is queued, its queuePosition (1: trained next).");
         api.MapGet("/{id}/metrics", GetMetrics).WithSummary("Gets every completed epoch's metrics, in order.");
         api.MapPost("/{id}/cancel", CancelJob)
             .WithSummary("Cancels a queued or running job; a running job stops within one mini-batch and keeps its best model so far (none before its first epoch completes).");
@@ -56,6 +56,7 @@ public static class JobsApi
             Epochs = options.Epochs,
             CreatedAt = DateTime.UtcNow,
         };
+        int queuePosition;
         await using (var db = await dbFactory.CreateDbContextAsync(cancellationToken))
         {
             // SQLite transactions take the write lock at BEGIN: a dataset delete (one conditional statement)
@@ -67,10 +68,12 @@ public static class JobsApi
             db.Jobs.Add(entity);
             // The row is the durable queue entry; from here on the job is never lost.
             await db.SaveChangesAsync(CancellationToken.None);
+            // Still under the write lock: no claim can move the queue between the insert and this count.
+            queuePosition = await db.QueuePositionAsync(entity, CancellationToken.None);
             await transaction.CommitAsync(CancellationToken.None);
         }
         signal.Notify();
-        var job = entity.ToContract(latest: null);
+        var job = entity.ToContract(latest: null, queuePosition);
         events.Publish(new JobUpdatedEvent(job));
         return TypedResults.Accepted($"/api/jobs/{entity.Id}", job);
     }
