@@ -28,6 +28,7 @@ app.UseServiceDefaults();
 app.UseApiDocumentation();
 
 app.MapHealthEndpoints();
+app.MapLimitsApi();
 app.MapDatasetsApi();
 app.MapJobsApi();
 app.MapModelsApi();

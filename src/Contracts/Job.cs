@@ -5,6 +5,9 @@ namespace BackpropService.Contracts;
 /// <param name="Error">Why the job failed, in words a person can act on; null otherwise.</param>
 /// <param name="ModelId">The trained model (also set for a cancelled job that kept its best-so-far model).</param>
 /// <param name="Latest">The last completed epoch's metrics.</param>
+/// <param name="QueuePosition">
+/// While the job is queued: its place in the queue, 1 for the job the worker claims next; null otherwise.
+/// </param>
 public sealed record Job(
     string Id,
     string Name,
@@ -18,4 +21,5 @@ public sealed record Job(
     string? Error,
     string? ModelId,
     EpochMetrics? Latest,
-    JobOptions Options);
+    JobOptions Options,
+    int? QueuePosition = null);

@@ -29,8 +29,8 @@ public static class JobsApi
             .WithSummary("Queues a training job. Only datasetId, layers and epochs are required.")
             .WithJsonExamples([.. JobPresets.All.Select(preset => new RequestExample(preset.Name, preset.Summary, preset.Request))])
             .ProducesJsonBodyProblems();
-        api.MapGet("/", ListJobs).WithSummary("Lists jobs, newest first (optionally only those with ?status=).");
-        api.MapGet("/{id}", GetJob).WithSummary("Gets one job, with its latest epoch's metrics.")
+        api.MapGet("/", ListJobs).WithSummary("Lists jobs, newest first (optionally only those with ?status=); a queued job has its queuePosition.");
+        api.MapGet("/{id}", GetJob).WithSummary("Gets one job, with its latest epoch's metrics and, while it is queued, its queuePosition (1: trained next).")
             .ProducesProblem(StatusCodes.Status404NotFound);
         api.MapGet("/{id}/metrics", GetMetrics).WithSummary("Gets every completed epoch's metrics, in order.")
             .ProducesProblem(StatusCodes.Status404NotFound);
@@ -74,6 +74,7 @@ public static class JobsApi
             Epochs = options.Epochs,
             CreatedAt = DateTime.UtcNow,
         };
+        int queuePosition;
         await using (var db = await dbFactory.CreateDbContextAsync(cancellationToken))
         {
             // SQLite transactions take the write lock at BEGIN: a dataset delete (one conditional statement)
@@ -85,10 +86,12 @@ public static class JobsApi
             db.Jobs.Add(entity);
             // The row is the durable queue entry; from here on the job is never lost.
             await db.SaveChangesAsync(CancellationToken.None);
+            // Still under the write lock: no claim can move the queue between the insert and this count.
+            queuePosition = await db.QueuePositionAsync(entity, CancellationToken.None);
             await transaction.CommitAsync(CancellationToken.None);
         }
         signal.Notify();
-        var job = entity.ToContract(latest: null);
+        var job = entity.ToContract(latest: null, queuePosition);
         events.Publish(new JobUpdatedEvent(job));
         return TypedResults.Accepted($"/api/jobs/{entity.Id}", job);
     }

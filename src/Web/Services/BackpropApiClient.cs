@@ -47,6 +47,9 @@ public sealed class BackpropApiClient(HttpClient http)
     /// <summary>The model file's address, for a download link.</summary>
     public Uri ModelDownloadUri(string modelId) => new(http.BaseAddress!, $"api/models/{Uri.EscapeDataString(modelId)}/download");
 
+    public Task<ApiResult<RequestLimits>> GetLimitsAsync(CancellationToken cancellationToken = default) =>
+        SendAsync<RequestLimits>(HttpMethod.Get, "api/limits", null, cancellationToken);
+
     public Task<ApiResult<List<DatasetInfo>>> ListDatasetsAsync(CancellationToken cancellationToken = default) =>
         SendAsync<List<DatasetInfo>>(HttpMethod.Get, "api/datasets", null, cancellationToken);
 

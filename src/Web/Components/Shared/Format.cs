@@ -28,21 +28,6 @@ public static class Format
 
     public static string Status(JobStatus status) => status.ToString().ToLowerInvariant();
 
-    public static bool IsActive(JobStatus status) => status is JobStatus.Queued or JobStatus.Running;
-
-    /// <summary>
-    /// Whether <paramref name="current"/> is a later state of the job than <paramref name="incoming"/>
-    /// (queued, then running, then finished): a snapshot read before a live update can arrive after it.
-    /// </summary>
-    public static bool IsNewer(Job current, Job incoming) => Stage(current.Status) > Stage(incoming.Status);
-
-    private static int Stage(JobStatus status) => status switch
-    {
-        JobStatus.Queued => 0,
-        JobStatus.Running => 1,
-        _ => 2,
-    };
-
     /// <summary>Remaining time, from the mean of the measured epoch times (null until one epoch is measured).</summary>
     public static TimeSpan? Eta(Job job, IReadOnlyCollection<double> epochSeconds)
     {
