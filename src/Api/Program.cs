@@ -1,6 +1,7 @@
 using BackpropService.Api.Apis;
 using BackpropService.Api.Extensions;
 using BackpropService.Api.Hubs;
+using BackpropService.Api.Observability;
 using BackpropService.Api.OpenApi;
 using BackpropService.Api.Persistence;
 using BackpropService.Api.Predict;
@@ -9,6 +10,7 @@ using BackpropService.Api.Training;
 var builder = WebApplication.CreateBuilder(args);
 
 builder.AddServiceDefaults();
+builder.AddObservability();
 builder.AddPersistence();
 builder.AddTraining();
 builder.AddPredict();
@@ -24,6 +26,7 @@ app.UseServiceDefaults();
 app.UseApiDocumentation();
 
 app.MapHealthEndpoints();
+app.MapObservability();
 app.MapDatasetsApi();
 app.MapJobsApi();
 app.MapModelsApi();
