@@ -1,7 +1,10 @@
 using System.Diagnostics.Metrics;
+using BackpropService.Api.Options;
 using BackpropService.Api.Persistence;
+using BackpropService.Api.Training;
 using BackpropService.Contracts;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
 
 namespace BackpropService.Api.Observability;
 
@@ -10,6 +13,7 @@ namespace BackpropService.Api.Observability;
 /// <c>/metrics</c> under their Prometheus names (dots become underscores, the unit and <c>_total</c> are appended):
 /// <list type="bullet">
 /// <item><c>backprop_jobs_queued</c>, <c>backprop_jobs_running</c>: gauges read from the jobs table at each scrape.</item>
+/// <item><c>backprop_worker_slots</c>, <c>backprop_worker_slots_busy</c>: this process's training slots, and those training now.</item>
 /// <item><c>backprop_epoch_duration_seconds</c>: histogram of the engine's time per epoch.</item>
 /// <item><c>backprop_predict_duration_seconds</c>: histogram of a successful predict call, body read to answer written.</item>
 /// <item><c>backprop_predict_rows_total</c>: counter of the rows answered by predict.</item>
@@ -26,7 +30,8 @@ public sealed partial class BackpropMetrics
     private readonly Histogram<double> _predictDuration;
     private readonly Counter<long> _predictRows;
 
-    public BackpropMetrics(IMeterFactory meterFactory, IDbContextFactory<BackpropDbContext> dbFactory, ILogger<BackpropMetrics> logger)
+    public BackpropMetrics(IMeterFactory meterFactory, IDbContextFactory<BackpropDbContext> dbFactory, JobCancellations runningHere,
+        IOptions<TrainingWorkerOptions> worker, ILogger<BackpropMetrics> logger)
     {
         _dbFactory = dbFactory;
         _logger = logger;
@@ -36,6 +41,10 @@ public sealed partial class BackpropMetrics
             unit: "{job}", description: "Jobs waiting in the queue.");
         meter.CreateObservableGauge("backprop.jobs.running", () => CountJobs(JobStatus.Running),
             unit: "{job}", description: "Jobs being trained.");
+        meter.CreateObservableGauge("backprop.worker.slots", () => worker.Value.Concurrency,
+            unit: "{slot}", description: "Jobs this process can train at the same time (Training:Concurrency).");
+        meter.CreateObservableGauge("backprop.worker.slots.busy", () => runningHere.Count,
+            unit: "{slot}", description: "Training slots of this process that are training a job now.");
         _epochDuration = meter.CreateHistogram("backprop.epoch.duration", unit: "s",
             description: "Time the engine took for one training epoch (every mini-batch, then the validation pass).",
             advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300] });

@@ -17,6 +17,7 @@ public static class TrainingExtensions
         builder.Services.AddSingleton<DatasetCatalog>();
         builder.Services.AddSingleton<ModelCache>();
         builder.Services.AddSingleton<JobRunner>();
+        builder.Services.AddHostedService<EngineWarmUp>();
         builder.Services.AddHostedService<TrainingWorker>();
         return builder;
     }

@@ -22,14 +22,7 @@ public sealed class LogScopeTests
         factory.TestServices = services => services.AddSingleton<ILoggerProvider>(logs);
         var client = factory.CreateClient();
 
-        var job = await client.SubmitJobAsync(new SubmitJobRequest
-        {
-            Name = "xor-logged",
-            DatasetId = "xor",
-            Layers = [new LayerDefinition(4, Activation.Tanh), new LayerDefinition(2, Activation.Softmax)],
-            Cost = Cost.CrossEntropy,
-            Epochs = 2,
-        });
+        var job = await client.SubmitJobAsync(XorJobs.Request("xor-logged", epochs: 2));
         var finished = await logs.Entries.WaitForAsync(e => e.Message.StartsWith($"Job {job.Id} ends", StringComparison.Ordinal), TimeSpan.FromSeconds(60));
 
         Assert.Contains("succeeded", finished.Message, StringComparison.OrdinalIgnoreCase);

@@ -16,17 +16,7 @@ public sealed class MetricsTests
         await using var factory = database.CreateFactory();
         var client = factory.CreateClient();
 
-        var job = await client.SubmitJobAsync(new SubmitJobRequest
-        {
-            Name = "xor-metrics",
-            DatasetId = "xor",
-            Layers = [new LayerDefinition(8, Activation.Tanh), new LayerDefinition(2, Activation.Softmax)],
-            Cost = Cost.CrossEntropy,
-            Optimizer = Optimizer.Adam,
-            LearningRate = 0.05,
-            Epochs = 7,
-            Seed = 1,
-        });
+        var job = await client.SubmitJobAsync(XorJobs.Request("xor-metrics", epochs: 7));
         job = await client.WaitUntilFinishedAsync(job.Id, Timeout);
         Assert.Equal(JobStatus.Succeeded, job.Status);
         var epochs = await client.GetAsync<List<EpochMetrics>>($"api/jobs/{job.Id}/metrics");
@@ -44,6 +34,8 @@ public sealed class MetricsTests
 
         Assert.Equal(0, samples.Single("backprop_jobs_queued"));
         Assert.Equal(0, samples.Single("backprop_jobs_running"));
+        Assert.Equal(1, samples.Single("backprop_worker_slots"));
+        Assert.Equal(0, samples.Single("backprop_worker_slots_busy"));
 
         // One observation per epoch, and their sum is the epochs' own seconds as the API reports them.
         Assert.Equal(7, epochs.Count);
@@ -65,12 +57,14 @@ public sealed class MetricsTests
         // The queue gauges follow the jobs table: with one training slot, a long job runs and the next one waits.
         var dataset = await LongJobs.UploadAsync(client);
         var running = await client.SubmitJobAsync(LongJobs.Request(dataset.Id, epochs: 500, name: "running"));
-        await client.WaitForJobAsync(running.Id, j => j.Status == JobStatus.Running, Timeout);
+        // After its first epoch a job certainly holds its slot (it takes the slot just after the claim).
+        await client.WaitForJobAsync(running.Id, j => j.Status == JobStatus.Running && j.Epoch >= 1, Timeout);
         var queued = await client.SubmitJobAsync(LongJobs.Request(dataset.Id, epochs: 500, name: "queued"));
 
         samples = PrometheusText.Parse(await client.GetStringAsync("/metrics"));
         Assert.Equal(1, samples.Single("backprop_jobs_running"));
         Assert.Equal(1, samples.Single("backprop_jobs_queued"));
+        Assert.Equal(1, samples.Single("backprop_worker_slots_busy"));
 
         await client.CancelJobAsync(queued.Id);
         await client.CancelJobAsync(running.Id);

@@ -25,14 +25,7 @@ public sealed class TraceTests
         factory.TestServices = services => services.ConfigureOpenTelemetryTracerProvider(tracing => tracing.AddProcessor(spans));
         var client = factory.CreateClient();
 
-        var job = await client.SubmitJobAsync(new SubmitJobRequest
-        {
-            Name = "xor-traced",
-            DatasetId = "xor",
-            Layers = [new LayerDefinition(8, Activation.Tanh), new LayerDefinition(2, Activation.Softmax)],
-            Cost = Cost.CrossEntropy,
-            Epochs = 3,
-        });
+        var job = await client.SubmitJobAsync(XorJobs.Request("xor-traced", epochs: 3));
         var run = await spans.Ended.WaitForAsync(s => s.DisplayName == "job run", Timeout);
 
         var submit = Assert.Single(spans.Ended.Items, s => s.DisplayName == "job submit");
