@@ -1,3 +1,4 @@
+using System.Numerics.Tensors;
 using BackpropService.Engine.Costs;
 using BackpropService.Engine.Data;
 using BackpropService.Engine.Serialization;
@@ -73,13 +74,7 @@ public sealed class TrainedModel
     }
 
     /// <summary>The index of the largest output: the predicted class.</summary>
-    public static int ArgMax(ReadOnlySpan<float> outputs)
-    {
-        int best = 0;
-        for (int i = 1; i < outputs.Length; i++)
-            if (outputs[i] > outputs[best]) best = i;
-        return best;
-    }
+    public static int ArgMax(ReadOnlySpan<float> outputs) => TensorPrimitives.IndexOfMax(outputs);
 
     public byte[] ToBytes()
     {

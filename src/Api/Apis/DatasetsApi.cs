@@ -5,6 +5,7 @@ using BackpropService.Api.Options;
 using BackpropService.Api.Persistence;
 using BackpropService.Contracts;
 using BackpropService.Engine.Data;
+using BackpropService.Engine.Serialization;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;

@@ -21,7 +21,7 @@ public static class JobsApi
         var api = app.MapGroup("/api/jobs").WithTags("Jobs");
         api.MapPost("/", SubmitJob)
             .WithSummary("Queues a training job. Only datasetId, layers and epochs are required.")
-            .WithJsonExamples(JobExamples.Xor, JobExamples.Spirals, JobExamples.Mnist, JobExamples.Sine);
+            .WithJsonExamples([.. JobPresets.All.Select(preset => new RequestExample(preset.Name, preset.Summary, preset.Request))]);
         api.MapGet("/", ListJobs).WithSummary("Lists jobs, newest first (optionally only those with ?status=).");
         api.MapGet("/{id}", GetJob).WithSummary("Gets one job, with its latest epoch's metrics.");
         api.MapGet("/{id}/metrics", GetMetrics).WithSummary("Gets every completed epoch's metrics, in order.");

@@ -141,8 +141,8 @@ public static class ModelsApi
         }
 
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        var entity = Models.ModelStore.SaveWith(db, changes, model, string.IsNullOrWhiteSpace(name) ? "imported" : name.Trim(),
-            jobId: null, datasetId: null, metrics: null);
+        var entity = await Models.ModelStore.SaveAsync(db, changes, model, string.IsNullOrWhiteSpace(name) ? "imported" : name.Trim(),
+            jobId: null, datasetId: null, metrics: null, alsoInTransaction: null, cancellationToken);
         return TypedResults.Created($"/api/models/{entity.Id}", entity.ToContract());
     }
 

@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Diagnostics;
+using BackpropService.Api.Http;
 using BackpropService.Api.Models;
 using BackpropService.Api.Observability;
 using BackpropService.Api.OpenApi;
@@ -154,12 +155,16 @@ public static class PredictApi
         }
         catch (PredictInputException e)
         {
-            var errors = ValidationErrors.One(e.Field, e.Message);
-            IResult problem = e.StatusCode == StatusCodes.Status400BadRequest
-                ? TypedResults.ValidationProblem(errors, detail: $"{e.Field}: {e.Message}", title: "The request could not be read.")
-                : TypedResults.Problem(statusCode: e.StatusCode, title: "The request is too large.", detail: $"{e.Field}: {e.Message}",
-                    extensions: new Dictionary<string, object?> { ["errors"] = errors });
-            await problem.ExecuteAsync(context);
+            await TypedResults.ValidationProblem(ValidationErrors.One(e.Field, e.Message), detail: $"{e.Field}: {e.Message}",
+                title: "The request could not be read.").ExecuteAsync(context);
+        }
+        catch (RequestBodyTooLargeException e)
+        {
+            const string field = "body";
+            string message = $"The request body is larger than the limit of {e.Limit:N0} bytes (Limits:MaxJsonBytes); split it.";
+            await TypedResults.Problem(statusCode: StatusCodes.Status413PayloadTooLarge, title: "The request is too large.",
+                detail: $"{field}: {message}", extensions: new Dictionary<string, object?> { ["errors"] = ValidationErrors.One(field, message) })
+                .ExecuteAsync(context);
         }
         finally
         {

@@ -42,14 +42,10 @@ public static class ServiceDefaults
         });
         services.AddExceptionHandler<BadRequestExceptionHandler>();
 
-        // Uploads: the limit is enforced per request by the upload reader (413); these are the outer bounds.
+        // Uploads: the limit is enforced per request by the upload reader (413, with the form's own limits);
+        // this is the outer bound.
         var limits = builder.Configuration.GetSection(ServiceLimits.Section).Get<ServiceLimits>() ?? new ServiceLimits();
         services.Configure<KestrelServerOptions>(options => options.Limits.MaxRequestBodySize = limits.MaxUploadBytes + 1024 * 1024);
-        services.Configure<FormOptions>(options =>
-        {
-            options.MultipartBodyLengthLimit = limits.MaxUploadBytes;
-            options.ValueLengthLimit = 1024 * 1024;
-        });
         return builder;
     }
 

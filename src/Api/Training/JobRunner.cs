@@ -200,8 +200,9 @@ public sealed partial class JobRunner(
                 // The trainer keeps the weights of the lowest validation loss (or the last epoch's without validation).
                 var best = metrics.Where(m => m.ValidationLoss is not null).OrderBy(m => m.ValidationLoss).FirstOrDefault()
                     ?? metrics.OrderByDescending(m => m.Epoch).FirstOrDefault();
-                ModelStore.SaveWith(db, modelChanges, trainer.CreateModel(), name, jobId, datasetId, best?.ToContract(),
-                    model => job.ModelId = model.Id);
+                // This is the job's own training thread, not a pool thread: waiting here holds up nothing else.
+                ModelStore.SaveAsync(db, modelChanges, trainer.CreateModel(), name, jobId, datasetId, best?.ToContract(),
+                    model => job.ModelId = model.Id, CancellationToken.None).GetAwaiter().GetResult();
             }
             else
             {

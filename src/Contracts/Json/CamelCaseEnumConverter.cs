@@ -37,9 +37,6 @@ public sealed class CamelCaseEnumConverter : JsonConverterFactory
             _accepted = string.Join(", ", _names.Values);
         }
 
-        /// <summary>The accepted values, comma-separated.</summary>
-        public string Accepted => _accepted;
-
         public override TEnum Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
         {
             if (reader.TokenType == JsonTokenType.String)

@@ -269,7 +269,7 @@ public sealed class Trainer
     {
         int correct = 0;
         for (int r = 0; r < rowLabels.Length; r++)
-            if (TrainedModel.ArgMax(outputs.Slice(r * width, width)) == rowLabels[r]) correct++;
+            if (TensorPrimitives.IndexOfMax(outputs.Slice(r * width, width)) == rowLabels[r]) correct++;
         return correct;
     }
 
