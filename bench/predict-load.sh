@@ -21,15 +21,7 @@ PORT="${PORT:-5077}"
 EPOCHS="${EPOCHS:-3}"
 B="http://127.0.0.1:$PORT"
 
-if [ -z "${MNIST_DIR:-}" ]; then
-  d="$HERE"
-  while [ "$d" != "/" ]; do
-    if [ -f "$d/shared/data/mnist-10k/train-images-idx3-ubyte.gz" ]; then MNIST_DIR="$d/shared/data/mnist-10k"; break; fi
-    d="$(dirname "$d")"
-  done
-  MNIST_DIR="${MNIST_DIR:-/work/shared/data/mnist-10k}"
-fi
-[ -f "$MNIST_DIR/train-images-idx3-ubyte.gz" ] || { echo "MNIST subset not found at $MNIST_DIR; set MNIST_DIR" >&2; exit 1; }
+source "$HERE/find-mnist.sh"
 command -v wrk > /dev/null || { echo "wrk is missing: apt-get install -y wrk" >&2; exit 1; }
 
 WORK="$(mktemp -d "${TMPDIR:-/tmp}/predict-load.XXXXXX")"

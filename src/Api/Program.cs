@@ -3,6 +3,7 @@ using BackpropService.Api.Datasets;
 using BackpropService.Api.Extensions;
 using BackpropService.Api.Hubs;
 using BackpropService.Api.Models;
+using BackpropService.Api.Observability;
 using BackpropService.Api.OpenApi;
 using BackpropService.Api.Persistence;
 using BackpropService.Api.Predict;
@@ -11,6 +12,7 @@ using BackpropService.Api.Training;
 var builder = WebApplication.CreateBuilder(args);
 
 builder.AddServiceDefaults();
+builder.AddObservability();
 builder.AddPersistence();
 builder.AddDatasets();
 builder.AddModels();
@@ -28,6 +30,7 @@ app.UseServiceDefaults();
 app.UseApiDocumentation();
 
 app.MapHealthEndpoints();
+app.MapObservability();
 app.MapLimitsApi();
 app.MapDatasetsApi();
 app.MapJobsApi();

@@ -1,5 +1,6 @@
 using BackpropService.Api.Datasets;
 using BackpropService.Api.Mapping;
+using BackpropService.Api.Observability;
 using BackpropService.Api.OpenApi;
 using BackpropService.Api.Options;
 using BackpropService.Api.Persistence;
@@ -51,8 +52,9 @@ public static class JobsApi
     public static async Task<Results<Accepted<Job>, ValidationProblem>> SubmitJob(
         SubmitJobRequest request, DatasetCatalog catalog, IDbContextFactory<BackpropDbContext> dbFactory,
         JobSignal signal, ITrainingEvents events, IOptions<ServiceLimits> limits, IOptions<TrainingWorkerOptions> worker,
-        CancellationToken cancellationToken)
+        JobTraceContexts traces, CancellationToken cancellationToken)
     {
+        using var span = BackpropActivities.Source.StartActivity("job submit");
         var errors = new ValidationErrors();
         var options = JobRequestValidator.ValidateShape(request, limits.Value, errors);
         if (options is null) return TypedResults.ValidationProblem(errors.ToDictionary());
@@ -90,6 +92,8 @@ public static class JobsApi
             queuePosition = await db.QueuePositionAsync(entity, CancellationToken.None);
             await transaction.CommitAsync(CancellationToken.None);
         }
+        span?.SetTag("job.id", entity.Id);
+        traces.Remember(entity.Id, span);
         signal.Notify();
         var job = entity.ToContract(latest: null, queuePosition);
         events.Publish(new JobUpdatedEvent(job));

@@ -1,6 +1,8 @@
 using System.Buffers;
+using System.Diagnostics;
 using BackpropService.Api.Http;
 using BackpropService.Api.Models;
+using BackpropService.Api.Observability;
 using BackpropService.Api.OpenApi;
 using BackpropService.Api.Options;
 using BackpropService.Api.Predict;
@@ -68,6 +70,8 @@ public static class PredictApi
 
     private static async Task RunAsync(HttpContext context, string? routeModel)
     {
+        long started = Stopwatch.GetTimestamp();
+        using var span = BackpropActivities.Source.StartActivity("predict");
         var request = context.Request;
         var services = context.RequestServices;
         var limits = services.GetRequiredService<IOptions<ServiceLimits>>().Value;
@@ -137,6 +141,10 @@ public static class PredictApi
                 response.ContentLength = json.Length;
                 response.BodyWriter.Write(json.Span); // copied now: the buffer is the thread's
             }
+            // Counted before the flush, so a client that has its answer finds the call in /metrics.
+            services.GetRequiredService<BackpropMetrics>().RecordPredict(Stopwatch.GetElapsedTime(started), rowCount, binary.Value ? "binary" : "json");
+            span?.SetTag("model.id", loaded.Id);
+            span?.SetTag("predict.rows", rowCount);
             await response.BodyWriter.FlushAsync(cancellationToken);
         }
         catch (PredictInputException e)

@@ -12,6 +12,7 @@ public static class TrainingExtensions
         builder.Services.AddSingleton<JobCancellations>();
         builder.Services.AddSingleton<ITrainingEvents, TrainingEvents>();
         builder.Services.AddSingleton<JobRunner>();
+        builder.Services.AddHostedService<EngineWarmUp>();
         builder.Services.AddHostedService<TrainingWorker>();
         return builder;
     }
