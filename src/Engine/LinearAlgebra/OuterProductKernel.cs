@@ -19,8 +19,8 @@ namespace BackpropService.Engine.LinearAlgebra;
 /// a whole tile, through a small buffer for the partial tiles at the edges.
 /// </para>
 /// <para>
-/// Determinism: each element is s = Σ_p a_ip·w_jp by one FMA per p in order from 0, then z = α·s
-/// (or s·α + C fused), then z + b_j, then max(z, 0) for ReLU, whatever the tile, the vector width
+/// Determinism: each element is s = Σ_p op(A)_ip·op(B)_pj by one FMA per p in order from 0, then z = α·s
+/// (or s·α + z fused), then z + b_j, then max(z, 0) for ReLU, whatever the tile, the vector width
 /// (AVX-512 and AVX2 give the same bits), the thread count or the blocking of columns.
 /// </para>
 /// </summary>
@@ -32,7 +32,7 @@ internal static unsafe class OuterProductKernel
 
     private const int Rows = 6, Narrow = 16;
 
-    /// <summary>Packed Wᵀ per column block, in floats (512 KiB, about half of a core's L2).</summary>
+    /// <summary>Packed op(B) per column block, in floats (512 KiB, about half of a core's L2).</summary>
     private const int BlockFloats = 128 * 1024;
 
     /// <summary>Whether this processor runs the Vector512 kernels (AVX-512F, accelerated).</summary>
