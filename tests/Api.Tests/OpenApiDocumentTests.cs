@@ -98,6 +98,7 @@ public sealed class OpenApiDocumentTests
             new("GET", "/api/jobs/{id}/decision-boundary", "/api/jobs/nope/decision-boundary", null, HttpStatusCode.NotFound),
 
             new("GET", "/api/models", "/api/models", null, HttpStatusCode.OK),
+            new("GET", "/api/limits", "/api/limits", null, HttpStatusCode.OK),
             new("GET", "/api/models/{id}", $"/api/models/{model}", null, HttpStatusCode.OK),
             new("GET", "/api/models/{id}", "/api/models/nope", null, HttpStatusCode.NotFound),
             new("POST", "/api/models/{id}/predict", $"/api/models/{model}/predict", Json(new { inputs = new[] { new[] { 0f, 0f } } }), HttpStatusCode.OK),
