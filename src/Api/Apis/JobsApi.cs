@@ -123,7 +123,7 @@ public static class JobsApi
             var existing = await db.GetJobAsync(id, cancellationToken);
             if (existing is null) return ApiProblems.NotFound("Job", id);
             if (existing.Status == JobStatus.Cancelled) return TypedResults.Accepted($"/api/jobs/{id}", existing);
-            return ApiProblems.Conflict($"The job has already {existing.Status.ToString().ToLowerInvariant()}; only queued or running jobs can be cancelled.");
+            return ApiProblems.Conflict($"The job has already {WireName.Of(existing.Status)}; only queued or running jobs can be cancelled.");
         }
 
         var now = DateTime.UtcNow;

@@ -50,7 +50,7 @@ public static class EngineMapping
         Optimizer.Sgd => OptimizerKind.Sgd,
         Optimizer.Momentum => OptimizerKind.Momentum,
         Optimizer.Nesterov => OptimizerKind.Nesterov,
-        Optimizer.RmsProp => OptimizerKind.RmsProp,
+        Optimizer.RmsProp => OptimizerKind.Rmsprop,
         Optimizer.Adam => OptimizerKind.Adam,
         _ => throw new ArgumentOutOfRangeException(nameof(optimizer), optimizer, null),
     };
