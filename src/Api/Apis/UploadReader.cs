@@ -14,6 +14,10 @@ public static class UploadReader
         if (!request.HasFormContentType || request.ContentType?.StartsWith("multipart/form-data", StringComparison.OrdinalIgnoreCase) != true)
             return (null, ApiProblems.UnsupportedMediaType("Send the upload as multipart/form-data."));
         LimitBody(request.HttpContext, limits.MaxUploadBytes);
+        // A body without a Content-Length is measured as it is read: the form reader reports its own limit with the same
+        // exception type as a malformed form, and the count tells the two apart.
+        var body = new CountingReadStream(request.Body);
+        request.Body = body;
         try
         {
             var form = await request.ReadFormAsync(new FormOptions
@@ -27,7 +31,7 @@ public static class UploadReader
         {
             return (null, ApiProblems.TooLarge(limits.MaxUploadBytes));
         }
-        catch (InvalidDataException e) when (e.Message.Contains("limit", StringComparison.OrdinalIgnoreCase))
+        catch (InvalidDataException) when (body.BytesRead > limits.MaxUploadBytes)
         {
             return (null, ApiProblems.TooLarge(limits.MaxUploadBytes));
         }

@@ -36,9 +36,9 @@ public sealed class CamelCaseEnumConverter : JsonConverterFactory
             {
                 string? text = reader.GetString();
                 if (text is not null && _values.TryGetValue(text, out var value)) return value;
-                throw new JsonException($"'{text}' is not accepted here; use one of: {WireName.Accepted<TEnum>()}.");
+                throw new UnacceptedValueException($"'{text}' is not accepted here; use one of: {WireName.Accepted<TEnum>()}.");
             }
-            throw new JsonException($"Expected a string, one of: {WireName.Accepted<TEnum>()}.");
+            throw new UnacceptedValueException($"Expected a string, one of: {WireName.Accepted<TEnum>()}.");
         }
 
         public override void Write(Utf8JsonWriter writer, TEnum value, JsonSerializerOptions options) =>
