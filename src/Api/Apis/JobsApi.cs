@@ -36,7 +36,7 @@ public static class JobsApi
         CancellationToken cancellationToken)
     {
         var errors = new ValidationErrors();
-        var options = JobRequestValidator.ValidateShape(request, limits.Value, errors);
+        var options = JobRequestValidator.ValidateShape(request, errors);
         if (options is null) return TypedResults.ValidationProblem(errors.ToDictionary());
 
         var dataset = await catalog.FindAsync(request.DatasetId!, cancellationToken);
