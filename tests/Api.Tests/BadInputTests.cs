@@ -182,8 +182,8 @@ public sealed class BadInputTests
     }
 
     /// <summary>
-    /// A form whose file part has no known length, so the request is sent without a Content-Length (chunked). Below the
-    /// server's own body limit (the upload limit + 64 KiB), so the form reader meets the upload limit first.
+    /// A form whose file part has no known length, so the request is sent without a Content-Length (chunked) and only
+    /// the limit met while reading can refuse it.
     /// </summary>
     private static MultipartFormDataContent ChunkedFileForm(string field, string fileName, string content)
     {

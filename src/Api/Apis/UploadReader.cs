@@ -14,10 +14,6 @@ public static class UploadReader
         if (!request.HasFormContentType || request.ContentType?.StartsWith("multipart/form-data", StringComparison.OrdinalIgnoreCase) != true)
             return (null, ApiProblems.UnsupportedMediaType("Send the upload as multipart/form-data."));
         LimitBody(request.HttpContext, limits.MaxUploadBytes);
-        // A body without a Content-Length is measured as it is read: the form reader reports its own limit with the same
-        // exception type as a malformed form, and the count tells the two apart.
-        var body = new CountingReadStream(request.Body);
-        request.Body = body;
         try
         {
             var form = await request.ReadFormAsync(new FormOptions
@@ -28,10 +24,6 @@ public static class UploadReader
             return (form, null);
         }
         catch (BadHttpRequestException e) when (e.StatusCode == StatusCodes.Status413PayloadTooLarge)
-        {
-            return (null, ApiProblems.TooLarge(limits.MaxUploadBytes));
-        }
-        catch (InvalidDataException) when (body.BytesRead > limits.MaxUploadBytes)
         {
             return (null, ApiProblems.TooLarge(limits.MaxUploadBytes));
         }
