@@ -56,7 +56,7 @@ public sealed record NetworkShape(int Inputs, IReadOnlyList<LayerSpec> Layers)
                 continue;
             }
             if (layer.Size < 1 || layer.Size > limits.MaxLayerSize)
-                violations.Add(new($"layers[{l}].size", $"size must be between 1 and {limits.MaxLayerSize}, got {layer.Size}"));
+                violations.Add(new($"layers[{l}].size", $"the size must be between 1 and {limits.MaxLayerSize}, got {layer.Size}"));
             if (!Enum.IsDefined(layer.Activation))
                 violations.Add(new($"layers[{l}].activation", $"unknown activation; use {EnumNames.Accepted<ActivationKind>()}"));
             else if (layer.Activation == ActivationKind.Softmax && l != Layers.Count - 1)

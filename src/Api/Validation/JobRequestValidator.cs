@@ -70,7 +70,7 @@ public static class JobRequestValidator
     /// <summary>Asks the engine for every rule the options break on this dataset, under the service's limits.</summary>
     public static void ValidateForDataset(JobOptions options, DatasetInfo dataset, ServiceLimits limits, int threads, ValidationErrors errors)
     {
-        var data = new DataShape(dataset.Features, dataset.Outputs, dataset.Samples);
+        var data = new DataShape(dataset.Features, dataset.Outputs, dataset.Samples, dataset.Id);
         foreach (var violation in options.ToEngine(threads).Check(data, limits.ToEngine()))
             errors.Add(violation.Field == TrainingOptions.DataField ? "datasetId" : violation.Field, Sentence(violation.Reason));
     }

@@ -81,7 +81,7 @@ public sealed record TrainingOptions
             LayerSpec output = Layers[^1];
             int last = Layers.Count - 1;
             if (output.Size != data.Outputs)
-                Add($"layers[{last}].size", $"the output layer must have {data.Outputs} neurons to match the dataset's outputs, got {output.Size}");
+                Add($"layers[{last}].size", $"the output layer must have {data.Outputs} neurons to match {(data.Name is null ? "the dataset's outputs" : $"dataset '{data.Name}' ({data.Outputs} outputs)")}, got {output.Size}");
             if (output.Activation == ActivationKind.Softmax && output.Size < 2)
                 Add($"layers[{last}].activation", "softmax over a single output is always 1; use sigmoid for one output");
         }
@@ -92,11 +92,11 @@ public sealed record TrainingOptions
         if (!Enum.IsDefined(Optimizer))
             Add("optimizer", $"unknown optimizer; use {EnumNames.Accepted<OptimizerKind>()}");
         if (!double.IsFinite(LearningRate) || LearningRate <= 0 || LearningRate > 1000)
-            Add("learningRate", $"learning rate must be greater than 0 and at most 1000, got {LearningRate}");
+            Add("learningRate", $"the learning rate must be greater than 0 and at most 1000, got {LearningRate}");
         if (!float.IsFinite(Momentum) || Momentum < 0 || Momentum >= 1)
             Add("momentum", $"momentum must be in [0, 1), got {Momentum}");
         if (BatchSize < 1 || BatchSize > limits.MaxBatchSize)
-            Add("batchSize", $"batch size must be between 1 and {limits.MaxBatchSize}, got {BatchSize}");
+            Add("batchSize", $"the batch size must be between 1 and {limits.MaxBatchSize}, got {BatchSize}");
         if (Epochs < 1 || Epochs > limits.MaxEpochs)
             Add("epochs", $"epochs must be between 1 and {limits.MaxEpochs}, got {Epochs}");
         if (!float.IsFinite(L2) || L2 < 0)
@@ -107,7 +107,7 @@ public sealed record TrainingOptions
             Add("init", $"unknown initialization; use {EnumNames.Accepted<InitializationKind>()}");
         bool splitIsValid = double.IsFinite(ValidationSplit) && ValidationSplit >= 0 && ValidationSplit < 1;
         if (!splitIsValid)
-            Add("validationSplit", $"validation split must be in [0, 1), got {ValidationSplit}");
+            Add("validationSplit", $"the validation split must be in [0, 1), got {ValidationSplit}");
         if (EarlyStoppingPatience is { } patience)
         {
             if (patience < 1)
@@ -128,7 +128,7 @@ public sealed record TrainingOptions
             if (ValidationSplit > 0 && (validation < 1 || validation > samples - 1))
             {
                 Add("validationSplit",
-                    $"a validation split of {ValidationSplit} of the {samples:N0} samples holds out {validation:N0} " +
+                    $"a validation split of {ValidationSplit} of the {samples:N0} samples{(data.Name is null ? "" : $" of dataset '{data.Name}'")} holds out {validation:N0} " +
                     $"(round({samples:N0} × {ValidationSplit})), which leaves {(validation < 1 ? "no validation" : "no training")} samples. " +
                     "Choose another split, 0 for no validation, or use more data");
             }
