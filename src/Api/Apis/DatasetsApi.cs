@@ -126,9 +126,8 @@ public static class DatasetsApi
         }
         catch (DataFormatException e)
         {
-            // The reader's message says which part is wrong; a bad label column is the form field's fault, not the file's.
-            if (file is not null && e.Message.Contains("label column", StringComparison.OrdinalIgnoreCase)) field = "labelColumn";
-            return TypedResults.ValidationProblem(Validation.ValidationErrors.One(field, e.Message));
+            // The reader names the field: a bad label column is the form field's fault, not the file's.
+            return TypedResults.ValidationProblem(Validation.ValidationErrors.One(e.Field ?? field, e.Message));
         }
         catch (ArgumentException e)
         {

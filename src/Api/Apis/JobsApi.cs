@@ -56,7 +56,7 @@ public static class JobsApi
     {
         using var span = BackpropActivities.Source.StartActivity("job submit");
         var errors = new ValidationErrors();
-        var options = JobRequestValidator.ValidateShape(request, limits.Value, errors);
+        var options = JobRequestValidator.ValidateShape(request, errors);
         if (options is null) return TypedResults.ValidationProblem(errors.ToDictionary());
 
         var dataset = await catalog.FindAsync(request.DatasetId!, cancellationToken);
@@ -148,7 +148,7 @@ public static class JobsApi
             var existing = await db.GetJobAsync(id, cancellationToken);
             if (existing is null) return ApiProblems.NotFound("Job", id);
             if (existing.Status == JobStatus.Cancelled) return TypedResults.Accepted($"/api/jobs/{id}", existing);
-            return ApiProblems.Conflict($"The job has already {existing.Status.ToString().ToLowerInvariant()}; only queued or running jobs can be cancelled.");
+            return ApiProblems.Conflict($"The job has already {WireName.Of(existing.Status)}; only queued or running jobs can be cancelled.");
         }
 
         var now = DateTime.UtcNow;

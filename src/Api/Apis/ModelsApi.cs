@@ -82,8 +82,8 @@ public static class ModelsApi
             return TypedResults.ValidationProblem(ValidationErrors.One("datasetId", $"There is no dataset with id '{request.DatasetId}'."));
         if (dataset.Features != entity.Inputs || dataset.Outputs != entity.Outputs || dataset.Task.ToContract() != entity.Task)
             return TypedResults.ValidationProblem(ValidationErrors.One("datasetId",
-                $"The dataset has {dataset.Features} features and {dataset.Outputs} outputs ({dataset.Task.ToContract().ToString().ToLowerInvariant()}); "
-                + $"the model needs {entity.Inputs} inputs and {entity.Outputs} outputs ({entity.Task.ToString().ToLowerInvariant()})."));
+                $"The dataset has {dataset.Features} features and {dataset.Outputs} outputs ({WireName.Of(dataset.Task.ToContract())}); "
+                + $"the model needs {entity.Inputs} inputs and {entity.Outputs} outputs ({WireName.Of(entity.Task)})."));
 
         var model = await cache.GetAsync(entity.Id, cancellationToken);
         if (model is null) return ApiProblems.NotFound("Model", id);

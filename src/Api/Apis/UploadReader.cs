@@ -28,10 +28,6 @@ public static class UploadReader
         {
             return (null, ApiProblems.TooLarge(limits.MaxUploadBytes));
         }
-        catch (InvalidDataException e) when (e.Message.Contains("limit", StringComparison.OrdinalIgnoreCase))
-        {
-            return (null, ApiProblems.TooLarge(limits.MaxUploadBytes));
-        }
         catch (Exception e) when (e is InvalidDataException or IOException or BadHttpRequestException)
         {
             return (null, TypedResults.ValidationProblem(

@@ -23,7 +23,7 @@ public abstract class Optimizer
         OptimizerKind.Sgd => new SgdOptimizer(),
         OptimizerKind.Momentum => new MomentumOptimizer(parameterCount, momentum, nesterov: false),
         OptimizerKind.Nesterov => new MomentumOptimizer(parameterCount, momentum, nesterov: true),
-        OptimizerKind.RmsProp => new RmsPropOptimizer(parameterCount),
+        OptimizerKind.Rmsprop => new RmsPropOptimizer(parameterCount),
         OptimizerKind.Adam => new AdamOptimizer(parameterCount),
         _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "unknown optimizer"),
     };

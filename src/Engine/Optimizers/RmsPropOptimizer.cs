@@ -11,7 +11,7 @@ public sealed class RmsPropOptimizer : Optimizer
 
     public RmsPropOptimizer(int parameterCount) => _meanSquare = new float[parameterCount];
 
-    public override OptimizerKind Kind => OptimizerKind.RmsProp;
+    public override OptimizerKind Kind => OptimizerKind.Rmsprop;
 
     public override void Step(Span<float> parameters, ReadOnlySpan<float> gradients, float learningRate)
     {

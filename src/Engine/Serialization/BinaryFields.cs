@@ -87,11 +87,11 @@ internal static class BinaryFields
 
     public static LayerSpec[] ReadLayers(BinaryReader reader)
     {
-        var layers = new LayerSpec[ReadCount(reader, Network<float>.MaxLayers, "layers")];
+        var layers = new LayerSpec[ReadCount(reader, NetworkLimits.Engine.MaxLayers, "layers")];
         for (int l = 0; l < layers.Length; l++)
         {
             int size = reader.ReadInt32();
-            if (size < 1 || size > Network<float>.MaxLayerSize) throw new InvalidDataException($"layer {l} has size {size}.");
+            if (size < 1 || size > NetworkLimits.Engine.MaxLayerSize) throw new InvalidDataException($"layer {l} has size {size}.");
             layers[l] = new LayerSpec(size, ReadEnum<ActivationKind>(reader));
         }
         return layers;

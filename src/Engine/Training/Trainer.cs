@@ -22,9 +22,6 @@ public sealed class Trainer
     public const string CheckpointMagic = "BPSCHKPT";
     public const int CheckpointVersion = 1;
 
-    /// <summary>Rows evaluated at once when measuring validation loss.</summary>
-    private const int EvaluationRows = 256;
-
     private readonly Dataset _train;
     private readonly Dataset? _validation;
     private readonly Normalizer _normalizer;
@@ -54,7 +51,8 @@ public sealed class Trainer
 
     private Trainer(Dataset data, TrainingOptions options)
     {
-        options.Validate(data.Features, data.Outputs);
+        if (options.Check(DataShape.Of(data)) is [var first, ..])
+            throw new TrainingOptionsException(first.Field, first.Reason);
         Options = options;
         (Dataset train, Dataset? validation) = DatasetSplit.Split(data, options.ValidationSplit, options.Seed);
         _normalizer = Normalizer.Fit(options.Normalization, train);
@@ -62,7 +60,7 @@ public sealed class Trainer
         _validation = validation is null ? null : _normalizer.Apply(validation);
         _cost = Cost.For(options.Cost);
         _regularization = new Regularization(options.L2, options.L1, _train.Samples);
-        _batchSize = Math.Min(options.BatchSize, _train.Samples);
+        _batchSize = TrainingFootprint.BatchRowsFor(options.BatchSize, _train.Samples);
 
         Network = new Network<float>(data.Features, options.Layers) { Threads = options.Threads };
         WeightInitializer.Initialize(Network, options.Initialization, new SeededRandom(options.Seed ^ 0x1A17_1A11_5EED_0001UL));
@@ -70,7 +68,7 @@ public sealed class Trainer
         _shuffleRandom = new SeededRandom(options.Seed ^ 0x5A0F_F1E5_5EED_0002UL);
         _learningRate = options.LearningRate;
 
-        _workspace = Network.CreateWorkspace(Math.Max(_batchSize, EvaluationRows));
+        _workspace = Network.CreateWorkspace(TrainingFootprint.WorkspaceRowsFor(_batchSize));
         _gradients = new float[Network.ParameterCount];
         _batchInputs = new float[_batchSize * data.Features];
         _batchTargets = new float[_batchSize * data.Outputs];

@@ -26,7 +26,11 @@ public static class Format
         TimeSpan s => $"{(int)s.TotalHours} h {s.Minutes} min",
     };
 
-    public static string Status(JobStatus status) => status.ToString().ToLowerInvariant();
+    public static string Status(JobStatus status) => WireName.Of(status);
+
+    /// <summary>A network's layers as "30 leakyRelu–10 softmax", each activation spelled as the API spells it.</summary>
+    public static string Layers(IEnumerable<LayerShape> layers) =>
+        string.Join("–", layers.Select(layer => $"{layer.Size} {WireName.Of(layer.Activation)}"));
 
     /// <summary>Remaining time, from the mean of the measured epoch times (null until one epoch is measured).</summary>
     public static TimeSpan? Eta(Job job, IReadOnlyCollection<double> epochSeconds)
