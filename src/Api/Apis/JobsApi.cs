@@ -215,5 +215,5 @@ public static class JobsApi
 
     private static ValidationProblem NotTwoFeatureClassification(int features, LearningTask task) =>
         TypedResults.ValidationProblem(ValidationErrors.One("id",
-            $"A decision boundary is drawn for 2-feature classification data; this job's dataset has {features} features ({task.ToString().ToLowerInvariant()})."));
+            $"A decision boundary is drawn for 2-feature classification data; this job's dataset has {features} features ({WireName.Of(task)})."));
 }

@@ -74,7 +74,7 @@ public sealed partial class EngineWarmUp(IOptions<TrainingWorkerOptions> options
         yield return Setup(ActivationKind.Sigmoid, ActivationKind.Sigmoid, CostKind.Quadratic, OptimizerKind.Sgd, batch: 10);
         yield return Setup(ActivationKind.Relu, ActivationKind.Softmax, CostKind.CrossEntropy, OptimizerKind.Adam, batch: 32);
         yield return Setup(ActivationKind.Tanh, ActivationKind.Softmax, CostKind.CrossEntropy, OptimizerKind.Momentum, batch: 16);
-        yield return Setup(ActivationKind.LeakyRelu, ActivationKind.Identity, CostKind.Quadratic, OptimizerKind.RmsProp, batch: 8);
+        yield return Setup(ActivationKind.LeakyRelu, ActivationKind.Identity, CostKind.Quadratic, OptimizerKind.Rmsprop, batch: 8);
         yield return Setup(ActivationKind.Relu, ActivationKind.Sigmoid, CostKind.CrossEntropy, OptimizerKind.Nesterov, batch: 64);
     }
 
