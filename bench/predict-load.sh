@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# /predict under load: builds the service in Release, starts it on 127.0.0.1 with a fresh SQLite file and
-# the comparison endpoint POST /bench/trivial (Bench:TrivialEndpoint=true: reads the same JSON body through
-# the framework's binder, answers 10 floats, like ../shared/reference-bench's PredictServer), trains a
+# /predict under load: builds the service in Release inside its bench host (bench/PredictLoad.Host: src/Api's own
+# entry point plus the comparison endpoint POST /bench/trivial, which reads the same JSON body through the
+# framework's binder and answers 10 floats, like ../shared/reference-bench's PredictServer), starts it on
+# 127.0.0.1 with a fresh SQLite file, trains a
 # W2-shaped model (784-256-128-10 ReLU/softmax, a few epochs on the MNIST subset), then runs
 # wrk -t2 -c64 --latency against the trivial endpoint, JSON /predict and binary /predict, in rounds.
 # Prints `RESULT http.<name> rps=… p50_ms=… p99_ms=… server_cores=… wrk_cores=… error_lines=…` lines.
@@ -20,15 +21,7 @@ PORT="${PORT:-5077}"
 EPOCHS="${EPOCHS:-3}"
 B="http://127.0.0.1:$PORT"
 
-if [ -z "${MNIST_DIR:-}" ]; then
-  d="$HERE"
-  while [ "$d" != "/" ]; do
-    if [ -f "$d/shared/data/mnist-10k/train-images-idx3-ubyte.gz" ]; then MNIST_DIR="$d/shared/data/mnist-10k"; break; fi
-    d="$(dirname "$d")"
-  done
-  MNIST_DIR="${MNIST_DIR:-/work/shared/data/mnist-10k}"
-fi
-[ -f "$MNIST_DIR/train-images-idx3-ubyte.gz" ] || { echo "MNIST subset not found at $MNIST_DIR; set MNIST_DIR" >&2; exit 1; }
+source "$HERE/find-mnist.sh"
 command -v wrk > /dev/null || { echo "wrk is missing: apt-get install -y wrk" >&2; exit 1; }
 
 WORK="$(mktemp -d "${TMPDIR:-/tmp}/predict-load.XXXXXX")"
@@ -37,15 +30,15 @@ SPID=""
 cleanup() { [ -n "$SPID" ] && kill "$SPID" 2>/dev/null && wait "$SPID" 2>/dev/null; rm -rf "$WORK/db"; true; }
 trap cleanup EXIT
 
-echo "# building src/Api (Release)"
-dotnet build "$ROOT/src/Api/Api.csproj" -c Release -nologo -v q | grep -E " error |warn.*[1-9] Warn" || true
-BIN="$ROOT/src/Api/bin/Release/net10.0"
+echo "# building src/Api in its bench host (Release)"
+dotnet build "$HERE/PredictLoad.Host/PredictLoad.Host.csproj" -c Release -nologo -v q | grep -E " error |warn.*[1-9] Warn" || true
+BIN="$HERE/PredictLoad.Host/bin/Release/net10.0"
 
 mkdir -p "$WORK/db"
 echo "# starting the service on $B (database $WORK/db/backprop.db)"
 (cd "$BIN" && ASPNETCORE_ENVIRONMENT=Production ConnectionStrings__Default="Data Source=$WORK/db/backprop.db" \
-   Bench__TrivialEndpoint=true Logging__LogLevel__Default=Warning \
-   exec dotnet BackpropService.Api.dll --urls "$B") > "$WORK/server.log" 2>&1 &
+   Logging__LogLevel__Default=Warning \
+   exec dotnet BackpropService.Bench.PredictLoadHost.dll --urls "$B") > "$WORK/server.log" 2>&1 &
 SPID=$!
 for _ in $(seq 1 120); do curl -sf -o /dev/null "$B/health/ready" && break; sleep 0.5; done
 curl -sf -o /dev/null "$B/health/ready" || { cat "$WORK/server.log"; echo "the service did not start" >&2; exit 1; }

@@ -2,8 +2,11 @@ using System.Globalization;
 
 namespace BackpropService.Engine.Bench;
 
-/// <summary>Command-line settings, named as in the reference benches (<c>--part --threads --seed --epochs</c>).</summary>
-internal sealed record BenchOptions(string Part, int Threads, int Seed, int Epochs, bool Smoke, string? DataDirectory)
+/// <summary>
+/// Command-line settings, named as in the reference benches (<c>--part --threads --seed --epochs</c>); <c>--avx2</c>
+/// keeps the engine's float products on their AVX2 kernels where the processor has AVX-512 (<see cref="LinearAlgebra.Gemm.AllowAvx512"/>).
+/// </summary>
+internal sealed record BenchOptions(string Part, int Threads, int Seed, int Epochs, bool Smoke, string? DataDirectory, bool Avx2)
 {
     public static BenchOptions Parse(string[] args)
     {
@@ -14,7 +17,8 @@ internal sealed record BenchOptions(string Part, int Threads, int Seed, int Epoc
             GetInt(args, "--seed", 1),
             GetInt(args, "--epochs", smoke ? 2 : 10),
             smoke,
-            Get(args, "--data"));
+            Get(args, "--data"),
+            args.Contains("--avx2"));
     }
 
     public bool Wants(string part) => Part == "all" || Part == part;

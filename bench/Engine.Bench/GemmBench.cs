@@ -6,7 +6,8 @@ namespace BackpropService.Engine.Bench;
 /// <summary>
 /// Single-precision C = A·B at 1024³ (the form torch.mm measures), median of 20 calls after 3 warm-ups,
 /// reported beside the FMA peak measured in this process. The two transposed forms backprop uses are
-/// reported too.
+/// reported too. Then the small products of W1's and W2's backward pass (BP2, BP4), the shapes where a kernel's
+/// fixed costs (packing, stores) matter more than its inner loop.
 /// </summary>
 internal static class GemmBench
 {
@@ -38,6 +39,49 @@ internal static class GemmBench
             Report.Result($"engine.sgemm{n}{form}.t{bench.Threads}",
                 ("gflops", gflops), ("gflops_best", flops / seconds.Min() / 1e9), ("ms", median * 1e3),
                 ("pct_of_peak", 100 * gflops / peakGflops));
+        }
+
+        RunBackwardShapes(bench, random);
+    }
+
+    /// <summary>
+    /// The BP2 (δ·W, <see cref="Gemm.Multiply{T}"/>) and BP4 (δᵀ·a, <see cref="Gemm.MultiplyTransposedA{T}"/>)
+    /// products of W1 (784-30-10, batch 10) and W2 (784-256-128-10, batch 64) whose m &lt; 16 or k &lt; 32, and
+    /// BP4 of a 10-neuron output layer over a full batch of 1000 (k &gt; 256): µs per call, median of 15 rounds.
+    /// </summary>
+    private static void RunBackwardShapes(BenchOptions bench, Random random)
+    {
+        (string Name, bool TransposeA, int M, int N, int K)[] shapes =
+        [
+            ("w1_bp2", false, 10, 30, 10),
+            ("w1_bp4_hidden", true, 30, 784, 10),
+            ("w1_bp4_output", true, 10, 30, 10),
+            ("w2_bp2_output", false, 64, 128, 10),
+            ("w2_bp4_output", true, 10, 128, 64),
+            ("fullbatch_bp4_output", true, 10, 30, 1000),
+        ];
+        foreach ((string name, bool transposeA, int m, int n, int k) in shapes)
+        {
+            float[] a = RandomMatrix(random, m * k), b = RandomMatrix(random, k * n), c = new float[m * n];
+            void Multiply()
+            {
+                if (transposeA) Gemm.MultiplyTransposedA<float>(a, b, c, m, n, k, 0.1f, accumulate: false, bench.Threads);
+                else Gemm.Multiply<float>(a, b, c, m, n, k, 1f, accumulate: false, bench.Threads);
+            }
+
+            // About 20 ms per round (2·m·n·k flops at ~20 GFLOP/s, at least 100 calls).
+            int calls = Math.Max(100, (int)(20e-3 * 20e9 / (2.0 * m * n * k)));
+            if (bench.Smoke) calls = Math.Max(10, calls / 20);
+            for (int i = 0; i < calls; i++) Multiply();
+            var microseconds = new List<double>();
+            for (int round = 0; round < (bench.Smoke ? 3 : 15); round++)
+            {
+                long started = Stopwatch.GetTimestamp();
+                for (int i = 0; i < calls; i++) Multiply();
+                microseconds.Add(Stopwatch.GetElapsedTime(started).TotalSeconds * 1e6 / calls);
+            }
+            Report.Result($"engine.gemm_{name}.t{bench.Threads}", ("us_per_call", Report.Median(microseconds)),
+                ("us_best", microseconds.Min()), ("m", m), ("n", n), ("k", k));
         }
     }
 

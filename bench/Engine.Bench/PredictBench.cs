@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using BackpropService.Engine.Data;
+using BackpropService.Engine.LinearAlgebra;
 using Microsoft.ML.OnnxRuntime;
 
 namespace BackpropService.Engine.Bench;
@@ -36,7 +37,7 @@ internal static class PredictBench
         }
 
         Measure("engine", PredictOne, PredictBatch, test, samples, bench);
-        Report.Note($"engine batch output bits: {Checksum(PredictBatch(test.Inputs, test.Samples)):x16} (kernels: {(System.Runtime.Intrinsics.X86.Avx512F.IsSupported && System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated && Environment.GetEnvironmentVariable("BACKPROP_GEMM_AVX2") != "1" ? "AVX-512" : "AVX2")})");
+        Report.Note($"engine batch output bits: {Checksum(PredictBatch(test.Inputs, test.Samples)):x16} (kernels: {Gemm.InstructionSet})");
 
         byte[] onnx = OnnxModelWriter.Write(network);
         using var options = new SessionOptions

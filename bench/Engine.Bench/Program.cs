@@ -1,14 +1,16 @@
 // Engine benchmarks beside the references (../shared/reference-bench): W1, W2, W3 (and ONNX Runtime on the
 // same W3 network, in this process), SGEMM 1024³, the FMA peak, and allocated bytes per mini-batch.
-// Usage: dotnet BackpropService.Engine.Bench.dll --part w1|w2|w3|gemm|peak|all --threads 1|2 [--seed N] [--epochs N] [--data DIR] [--smoke]
+// Usage: dotnet BackpropService.Engine.Bench.dll --part w1|w2|w3|gemm|peak|all --threads 1|2 [--seed N] [--epochs N] [--data DIR] [--smoke] [--avx2]
 using System.Runtime.Intrinsics.X86;
 using BackpropService.Engine;
 using BackpropService.Engine.Bench;
+using BackpropService.Engine.LinearAlgebra;
 using BackpropService.Engine.Training;
 
 BenchOptions bench = BenchOptions.Parse(args);
+Gemm.AllowAvx512 = !bench.Avx2;
 Report.Note($"engine bench part={bench.Part} threads={bench.Threads} seed={bench.Seed} epochs={bench.Epochs} smoke={bench.Smoke} " +
-            $"cores={Environment.ProcessorCount} avx2={Avx2.IsSupported} fma={Fma.IsSupported}");
+            $"cores={Environment.ProcessorCount} avx2={Avx2.IsSupported} fma={Fma.IsSupported} gemm={Gemm.InstructionSet}");
 
 double peak = double.NaN;
 if (bench.Wants("peak") || bench.Wants("gemm"))

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Numerics.Tensors;
 using BackpropService.Engine.Activations;
 using BackpropService.Engine.Costs;
 using BackpropService.Engine.Initialization;
@@ -82,7 +83,7 @@ internal static class TrainingBench
         for (int i = 0; i < data.Test.Samples; i++)
         {
             model.Predict(data.Test.Input(i), output);
-            if (TrainedModel.ArgMax(output) == data.Test.Labels![i]) correct++;
+            if (TensorPrimitives.IndexOfMax(output) == data.Test.Labels![i]) correct++;
         }
         return (double)correct / data.Test.Samples;
     }

@@ -1,7 +1,10 @@
 using BackpropService.Api.Access;
 using BackpropService.Api.Apis;
+using BackpropService.Api.Datasets;
 using BackpropService.Api.Extensions;
 using BackpropService.Api.Hubs;
+using BackpropService.Api.Models;
+using BackpropService.Api.Observability;
 using BackpropService.Api.OpenApi;
 using BackpropService.Api.Persistence;
 using BackpropService.Api.Predict;
@@ -10,8 +13,11 @@ using BackpropService.Api.Training;
 var builder = WebApplication.CreateBuilder(args);
 
 builder.AddServiceDefaults();
+builder.AddObservability();
 builder.AddPersistence();
 builder.AddAccessControl();
+builder.AddDatasets();
+builder.AddModels();
 builder.AddTraining();
 builder.AddPredict();
 builder.AddApiDocumentation();
@@ -27,6 +33,8 @@ app.UseApiDocumentation();
 app.UseAccessControl();
 
 app.MapHealthEndpoints();
+app.MapObservability();
+app.MapLimitsApi();
 app.MapDatasetsApi();
 app.MapJobsApi();
 app.MapModelsApi();
@@ -34,7 +42,6 @@ app.MapAliasesApi();
 app.MapPredictApi();
 app.MapExplainApi();
 app.MapKeysApi();
-app.MapDashboardApi();
 app.MapTrainingHub();
 app.MapDashboard();
 

@@ -5,6 +5,9 @@ namespace BackpropService.Contracts;
 /// <param name="Error">Why the job failed, in words a person can act on; null otherwise.</param>
 /// <param name="ModelId">The trained model (also set for a cancelled job that kept its best-so-far model).</param>
 /// <param name="Latest">The last completed epoch's metrics.</param>
+/// <param name="QueuePosition">
+/// While the job is queued: its place in the queue, 1 for the job the worker claims next; null otherwise.
+/// </param>
 /// <param name="CreatedBy">The API key that created it (id and name); null for what predates access control or is built in.</param>
 public sealed record Job(
     string Id,
@@ -20,4 +23,5 @@ public sealed record Job(
     string? ModelId,
     EpochMetrics? Latest,
     JobOptions Options,
+    int? QueuePosition = null,
     Creator? CreatedBy = null);

@@ -35,7 +35,5 @@ public sealed class DenseLayer
 
     public int BiasOffset => WeightOffset + WeightCount;
 
-    public int ParameterCount => WeightCount + Outputs;
-
     public LayerSpec Spec => new(Outputs, Activation.Kind);
 }

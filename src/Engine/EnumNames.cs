@@ -1,6 +1,10 @@
 namespace BackpropService.Engine;
 
-/// <summary>Enum values spelled the way users type them (camelCase), for error messages.</summary>
+/// <summary>
+/// Engine enum values spelled the way users type them (camelCase of the member name), for the engine's own messages.
+/// The engine knows nothing of the wire, so its members are spelled to give the service's wire names
+/// (<c>OptimizerKind.Rmsprop</c> → <c>rmsprop</c>); a service test holds every mapped value to that.
+/// </summary>
 public static class EnumNames
 {
     public static string ToCamelCase<TEnum>(this TEnum value) where TEnum : struct, Enum

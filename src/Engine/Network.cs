@@ -16,53 +16,28 @@ namespace BackpropService.Engine;
 /// </summary>
 public sealed class Network<T> where T : unmanaged, IFloatingPointIeee754<T>
 {
-    /// <summary>The most layers and the widest layer a network may have (bounds for untrusted sizes).</summary>
-    public const int MaxLayers = 64, MaxLayerSize = 1 << 20;
-
     private readonly DenseLayer[] _layers;
 
+    /// <exception cref="ArgumentException">The shape breaks a rule of <see cref="NetworkShape.Check"/> under the engine's own limits.</exception>
     public Network(int inputs, IReadOnlyList<LayerSpec> layers)
     {
-        ArgumentOutOfRangeException.ThrowIfLessThan(inputs, 1);
-        ArgumentOutOfRangeException.ThrowIfGreaterThan(inputs, MaxLayerSize);
-        if (layers.Count is 0 or > MaxLayers)
-            throw new ArgumentException($"a network needs 1 to {MaxLayers} layers, not {layers.Count}.", nameof(layers));
+        ArgumentNullException.ThrowIfNull(layers);
+        if (new NetworkShape(inputs, layers).Check(NetworkLimits.Engine, nameof(inputs)) is [var first, ..])
+            throw new ArgumentException($"{first.Field}: {first.Reason}.", nameof(layers));
 
         _layers = new DenseLayer[layers.Count];
-        long offset = 0;
+        int offset = 0;
         int previous = inputs;
         for (int l = 0; l < layers.Count; l++)
         {
             LayerSpec spec = layers[l];
-            if (spec.Size < 1 || spec.Size > MaxLayerSize)
-                throw new ArgumentException($"layer {l} has size {spec.Size}; sizes run from 1 to {MaxLayerSize}.", nameof(layers));
-            if (spec.Activation == ActivationKind.Softmax && l != layers.Count - 1)
-                throw new ArgumentException($"layer {l}: softmax is for the output layer only.", nameof(layers));
-            _layers[l] = new DenseLayer(l, previous, spec.Size, spec.Activation, checked((int)offset));
-            offset += (long)previous * spec.Size + spec.Size;
-            if (offset > Array.MaxLength)
-                throw new ArgumentException($"the network has more than {Array.MaxLength} parameters.", nameof(layers));
+            _layers[l] = new DenseLayer(l, previous, spec.Size, spec.Activation, offset);
+            offset += previous * spec.Size + spec.Size; // fits: the check bounds the count by Array.MaxLength
             previous = spec.Size;
         }
 
         Inputs = inputs;
         Parameters = new T[offset];
-    }
-
-    /// <summary>
-    /// How many weights and biases a network of this shape has, without allocating it: lets a caller check
-    /// untrusted sizes (a model file, a request) against what it can afford first.
-    /// </summary>
-    public static long CountParameters(int inputs, IReadOnlyList<LayerSpec> layers)
-    {
-        long count = 0;
-        int previous = inputs;
-        foreach (LayerSpec layer in layers)
-        {
-            count += ((long)previous + 1) * layer.Size; // Wˡ (size × previous) and bˡ (size)
-            previous = layer.Size;
-        }
-        return count;
     }
 
     public int Inputs { get; }

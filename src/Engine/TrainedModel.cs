@@ -1,3 +1,4 @@
+using System.Numerics.Tensors;
 using BackpropService.Engine.Costs;
 using BackpropService.Engine.Data;
 using BackpropService.Engine.Serialization;
@@ -72,15 +73,6 @@ public sealed class TrainedModel
         Network.Predict(normalized, output, scratch.AsSpan(0, networkScratch));
     }
 
-    /// <summary>The index of the largest output: the predicted class.</summary>
-    public static int ArgMax(ReadOnlySpan<float> outputs)
-    {
-        int best = 0;
-        for (int i = 1; i < outputs.Length; i++)
-            if (outputs[i] > outputs[best]) best = i;
-        return best;
-    }
-
     public byte[] ToBytes()
     {
         using var stream = new MemoryStream();
@@ -110,7 +102,7 @@ public sealed class TrainedModel
         {
             var task = BinaryFields.ReadEnum<TaskKind>(reader);
             int inputs = reader.ReadInt32();
-            if (inputs < 1 || inputs > Network<float>.MaxLayerSize) throw new InvalidDataException($"the model claims {inputs} inputs.");
+            if (inputs < 1 || inputs > NetworkLimits.Engine.MaxLayerSize) throw new InvalidDataException($"the model claims {inputs} inputs.");
             LayerSpec[] layers = BinaryFields.ReadLayers(reader);
             var cost = BinaryFields.ReadEnum<CostKind>(reader);
             int classCount = reader.ReadInt32();
@@ -121,7 +113,7 @@ public sealed class TrainedModel
             TrainingOptions? options = reader.ReadBoolean() ? BinaryFields.ReadOptions(reader) : null;
 
             // Check the claimed size against the bytes actually present before allocating anything that big.
-            long parameterCount = Network<float>.CountParameters(inputs, layers);
+            long parameterCount = new NetworkShape(inputs, layers).ParameterCount;
             long remaining = reader.BaseStream.Length - reader.BaseStream.Position;
             if (parameterCount * sizeof(float) > remaining)
                 throw new InvalidDataException($"its architecture needs {parameterCount} parameters ({parameterCount * sizeof(float)} bytes), but only {remaining} bytes remain.");

@@ -74,6 +74,7 @@ public sealed class BadInputTests
         ["gzip idx images that expand past the dataset limit"] = new("POST", "/api/datasets", () => IdxForm(images: GzipIdxImages(count: 2000), labels: IdxLabels(2000)), HttpStatusCode.BadRequest, "images"),
         ["csv with more classes than allowed"] = new("POST", "/api/datasets", () => FileForm("file", "data.csv", "x,name\n" + string.Concat(Enumerable.Range(0, 30).Select(i => $"{i},label{i}\n"))), HttpStatusCode.BadRequest, "labelColumn"),
         ["upload above the size limit"] = new("POST", "/api/datasets", () => FileForm("file", "big.csv", new string('1', 200_000)), HttpStatusCode.RequestEntityTooLarge, "body"),
+        ["chunked upload above the size limit"] = new("POST", "/api/datasets", () => ChunkedFileForm("file", "big.csv", new string('1', 100_000)), HttpStatusCode.RequestEntityTooLarge, "body"),
         ["unknown dataset id"] = new("GET", "/api/datasets/nope", () => null, HttpStatusCode.NotFound, "id"),
         ["delete a built-in dataset"] = new("DELETE", "/api/datasets/xor", () => null, HttpStatusCode.Conflict, "id"),
 
@@ -177,6 +178,22 @@ public sealed class BadInputTests
     {
         var form = Form(fields);
         form.Add(new ByteArrayContent(Encoding.UTF8.GetBytes(content)), field, fileName);
+        return form;
+    }
+
+    /// <summary>
+    /// A form whose file part has no known length, so the request is sent without a Content-Length (chunked) and only
+    /// the limit met while reading can refuse it.
+    /// </summary>
+    private static MultipartFormDataContent ChunkedFileForm(string field, string fileName, string content)
+    {
+        // A decompressing stream cannot seek, so its length is unknown to HttpClient.
+        using var compressed = new MemoryStream();
+        using (var gzip = new System.IO.Compression.GZipStream(compressed, System.IO.Compression.CompressionLevel.Fastest, leaveOpen: true))
+            gzip.Write(Encoding.UTF8.GetBytes(content));
+        var unknownLength = new System.IO.Compression.GZipStream(new MemoryStream(compressed.ToArray()), System.IO.Compression.CompressionMode.Decompress);
+        var form = new MultipartFormDataContent();
+        form.Add(new StreamContent(unknownLength), field, fileName);
         return form;
     }
 

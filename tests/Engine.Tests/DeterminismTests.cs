@@ -15,7 +15,7 @@ public class DeterminismTests
         Layers = [new LayerSpec(64, ActivationKind.Relu), new LayerSpec(32, ActivationKind.Tanh), new LayerSpec(3, ActivationKind.Softmax)],
         Cost = CostKind.CrossEntropy,
         Optimizer = optimizer,
-        LearningRate = optimizer is OptimizerKind.Adam or OptimizerKind.RmsProp ? 0.01f : 0.1f,
+        LearningRate = optimizer is OptimizerKind.Adam or OptimizerKind.Rmsprop ? 0.01f : 0.1f,
         BatchSize = 20,
         Epochs = 6,
         L2 = 0.5f,
@@ -33,7 +33,7 @@ public class DeterminismTests
     [InlineData(OptimizerKind.Sgd)]
     [InlineData(OptimizerKind.Momentum)]
     [InlineData(OptimizerKind.Nesterov)]
-    [InlineData(OptimizerKind.RmsProp)]
+    [InlineData(OptimizerKind.Rmsprop)]
     [InlineData(OptimizerKind.Adam)]
     public void Two_runs_with_one_seed_give_identical_weights(OptimizerKind optimizer)
     {
@@ -82,7 +82,7 @@ public class DeterminismTests
     [InlineData(OptimizerKind.Sgd, 1)]
     [InlineData(OptimizerKind.Momentum, 3)]
     [InlineData(OptimizerKind.Adam, 2)]
-    [InlineData(OptimizerKind.RmsProp, 5)]
+    [InlineData(OptimizerKind.Rmsprop, 5)]
     public void Resuming_from_a_checkpoint_ends_bit_identical_to_an_uninterrupted_run(OptimizerKind optimizer, int checkpointEpoch)
     {
         Trainer uninterrupted = Trainer.Start(Blobs, Options(optimizer));
@@ -138,5 +138,21 @@ public class DeterminismTests
         byte[] checkpoint = trainer.CreateCheckpoint();
         var error = Assert.Throws<ArgumentException>(() => Trainer.Resume(checkpoint, Blobs, trainer.History.Take(1)));
         Assert.Contains("epochs 1 to 2", error.Message);
+    }
+
+    [Fact]
+    public void The_current_model_read_from_a_checkpoint_has_the_last_epochs_weights_and_the_runs_normalization()
+    {
+        Trainer trainer = Trainer.Start(Blobs, Options(OptimizerKind.Momentum));
+        for (int epoch = 0; epoch < 3; epoch++) trainer.RunEpoch();
+        byte[] checkpoint = trainer.CreateCheckpoint();
+
+        TrainedModel current = Trainer.ReadCurrentModel(checkpoint, Blobs);
+
+        TrainedModel best = trainer.CreateModel();
+        var expected = new TrainedModel(trainer.Network.Clone(), best.Normalizer, best.Task, best.ClassNames, best.Cost, best.Options);
+        Assert.Equal(trainer.Network.Parameters, current.Network.Parameters);
+        Assert.Equal(expected.ToBytes(), current.ToBytes());
+        Assert.Throws<DataFormatException>(() => Trainer.ReadCurrentModel(checkpoint, SyntheticDatasets.Create("blobs", 200, seed: 8)));
     }
 }

@@ -36,7 +36,7 @@ public class OptimizerTests
     public void RmsProp_divides_by_the_running_root_mean_square()
     {
         float[] theta = [0f];
-        Optimizer rmsProp = Optimizer.Create(OptimizerKind.RmsProp, 1, 0);
+        Optimizer rmsProp = Optimizer.Create(OptimizerKind.Rmsprop, 1, 0);
         rmsProp.Step(theta, [2f], 0.01f); // s = 0.1·4 = 0.4, θ = −0.01·2/√0.4
         Assert.Equal(-0.01f * 2f / MathF.Sqrt(0.4f), theta[0], 5);
     }

@@ -1,4 +1,7 @@
+using System.Text;
+using BackpropService.Contracts;
 using BackpropService.Web.Tests.Infrastructure;
+using Microsoft.Playwright;
 using static Microsoft.Playwright.Assertions;
 
 namespace BackpropService.Web.Tests;
@@ -17,5 +20,28 @@ public sealed class DatasetsPageTests(BrowserFixture browser) : IClassFixture<Br
         await Expect(xor).ToBeVisibleAsync();
         await xor.GetByRole(Microsoft.Playwright.AriaRole.Button, new() { Name = "Preview" }).ClickAsync();
         await Expect(page.Locator("#dataset-preview .bar-row")).ToHaveCountAsync(2);
+    }
+
+    [Fact]
+    public async Task The_upload_limit_is_the_services_own_and_a_larger_file_is_refused_before_it_is_sent()
+    {
+        await using var host = new DashboardHost(new Dictionary<string, string?> { ["Limits:MaxUploadBytes"] = "4096" });
+        var page = await browser.NewPageAsync(host.BaseAddress);
+        await page.GotoAsync("/datasets");
+        await Expect(page.Locator("#upload-limit")).ToHaveTextAsync("up to 4 KB per upload");
+
+        var rows = string.Concat(Enumerable.Range(0, 2000).Select(i => $"{i % 7},{i % 2}\n"));
+        await page.Locator("#upload-file").SetInputFilesAsync(new FilePayload
+        {
+            Name = "big.csv",
+            MimeType = "text/csv",
+            Buffer = Encoding.UTF8.GetBytes("x,label\n" + rows),
+        });
+        await page.FillAsync("#upload-name", "too-big");
+        await page.ClickAsync("#upload-button");
+
+        await Expect(page.Locator(".alert.error")).ToContainTextAsync("the service accepts at most 4 KB");
+        var datasets = await host.Http.GetAsync<List<DatasetInfo>>("api/datasets");
+        Assert.DoesNotContain(datasets, d => d.Name == "too-big");
     }
 }

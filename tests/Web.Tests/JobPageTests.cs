@@ -62,17 +62,7 @@ public sealed partial class JobPageTests(BrowserFixture browser) : IClassFixture
     public async Task A_running_job_is_cancelled_from_its_page_and_keeps_its_model()
     {
         await using var host = new DashboardHost();
-        var job = await host.Http.SubmitJobAsync(new SubmitJobRequest
-        {
-            Name = "to-cancel",
-            DatasetId = "spirals",
-            Layers = [new LayerDefinition(256, Activation.Tanh), new LayerDefinition(2, Activation.Softmax)],
-            Cost = Cost.CrossEntropy,
-            Optimizer = Optimizer.Adam,
-            LearningRate = 0.01,
-            BatchSize = 2,
-            Epochs = 5000,
-        });
+        var job = await host.Http.SubmitJobAsync(TestJobs.Slow("to-cancel"));
         var page = await browser.NewPageAsync(host.BaseAddress);
         await page.GotoAsync($"/jobs/{job.Id}");
 

@@ -24,13 +24,7 @@ public sealed class LiveConnectionTests(BrowserFixture browser) : IClassFixture<
         await Expect(banner).ToContainTextAsync("Offline");
 
         // A job submitted while the page is offline shows up once it is back.
-        var job = await host.Http.SubmitJobAsync(new SubmitJobRequest
-        {
-            Name = "while-offline",
-            DatasetId = "xor",
-            Layers = [new LayerDefinition(4, Activation.Tanh), new LayerDefinition(2, Activation.Softmax)],
-            Epochs = 5,
-        });
+        var job = await host.Http.SubmitJobAsync(TestJobs.Small("while-offline"));
         host.HubOutage.End();
 
         // Reconnect attempts come 0, 2, 10 and 30 s after the drop; the one after End succeeds.
@@ -51,13 +45,7 @@ public sealed class LiveConnectionTests(BrowserFixture browser) : IClassFixture<
         await Expect(page.Locator("#no-jobs")).ToBeVisibleAsync(); // the list still loads over REST
 
         host.HubOutage.End();
-        var job = await host.Http.SubmitJobAsync(new SubmitJobRequest
-        {
-            Name = "after-outage",
-            DatasetId = "xor",
-            Layers = [new LayerDefinition(4, Activation.Tanh), new LayerDefinition(2, Activation.Softmax)],
-            Epochs = 5,
-        });
+        var job = await host.Http.SubmitJobAsync(TestJobs.Small("after-outage"));
 
         // Start attempts follow the reconnect schedule (2, 10, 30 s, …): one after End succeeds without a click.
         var recovery = new LocatorAssertionsToHaveCountOptions { Timeout = 60_000 };

@@ -24,11 +24,6 @@ public sealed class NavigationTests(BrowserFixture browser) : IClassFixture<Brow
         await Expect(page.Locator("#epoch-text")).ToContainTextAsync("/ 7");
     }
 
-    private static Task<Job> SubmitAsync(DashboardHost host, string name) => host.Http.SubmitJobAsync(new SubmitJobRequest
-    {
-        Name = name,
-        DatasetId = "xor",
-        Layers = [new LayerDefinition(4, Activation.Tanh), new LayerDefinition(2, Activation.Softmax)],
-        Epochs = name == "first-job" ? 3 : 7,
-    });
+    private static Task<Job> SubmitAsync(DashboardHost host, string name) =>
+        host.Http.SubmitJobAsync(TestJobs.Small(name, epochs: name == "first-job" ? 3 : 7));
 }

@@ -23,14 +23,18 @@ public static class AliasesApi
     {
         var api = app.MapGroup("/api/models/{name}/aliases").WithTags("Models");
         api.MapGet("/", ListAliases).WithSummary("Lists the model's aliases and the versions they point to.")
+            .ProducesProblem(StatusCodes.Status404NotFound)
             .RequireAuthorization(AccessPolicies.Predict);
         api.MapPut("/{alias}", SetAlias)
             .WithSummary("Points the alias at an existing version (creating or moving it); /predict with name@alias follows from the next request on.")
             .WithJsonExamples(
                 new RequestExample("pin", "Point the alias at version 1", new SetAliasRequest(1)),
                 new RequestExample("promote", "Move the alias to version 2", new SetAliasRequest(2)))
+            .ProducesJsonBodyProblems()
+            .ProducesProblem(StatusCodes.Status404NotFound)
             .RequireAuthorization(AccessPolicies.Admin);
         api.MapDelete("/{alias}", DeleteAlias).WithSummary("Removes the alias; name@alias is then 404 (the versions stay).")
+            .ProducesProblem(StatusCodes.Status404NotFound)
             .RequireAuthorization(AccessPolicies.Admin);
         return app;
     }

@@ -7,20 +7,24 @@ using BackpropService.Api.Options;
 using BackpropService.Api.Persistence;
 using BackpropService.Contracts;
 using BackpropService.Engine.Data;
+using BackpropService.Engine.Serialization;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 
 namespace BackpropService.Api.Apis;
 
-/// <summary><c>/api/datasets</c>: upload (CSV or IDX), list, get, delete; the built-in synthetic sets are listed too.</summary>
+/// <summary><c>/api/datasets</c>: upload (CSV or IDX), list, get, preview, delete; the built-in synthetic sets are listed too.</summary>
 public static class DatasetsApi
 {
+    private const int MaxPreviewSamples = 64;
+
     public static IEndpointRouteBuilder MapDatasetsApi(this IEndpointRouteBuilder app)
     {
         var api = app.MapGroup("/api/datasets").WithTags("Datasets").RequireAuthorization(AccessPolicies.Train);
         api.MapGet("/", ListDatasets).WithSummary("Lists the built-in and uploaded datasets.");
-        api.MapGet("/{id}", GetDataset).WithSummary("Gets one dataset's description.");
+        api.MapGet("/{id}", GetDataset).WithSummary("Gets one dataset's description.")
+            .ProducesProblem(StatusCodes.Status404NotFound);
         api.MapPost("/", UploadDataset)
             .WithSummary("Uploads a dataset: a CSV as 'file', or MNIST-style IDX files as 'images' and 'labels' (raw or gzip).")
             .DisableAntiforgery()
@@ -35,7 +39,12 @@ public static class DatasetsApi
                 new FormField("name", "Dataset name (default: the file name).", IsFile: false),
                 new FormField("labelColumn", "CSV only: header name or 0-based index of the target column (default: the last).", IsFile: false),
                 new FormField("task", "CSV only: classification or regression (default: inferred).", IsFile: false));
-        api.MapDelete("/{id}", DeleteDataset).WithSummary("Deletes an uploaded dataset that no queued or running job needs.");
+        api.MapDelete("/{id}", DeleteDataset).WithSummary("Deletes an uploaded dataset that no queued or running job needs.")
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status409Conflict);
+        api.MapGet("/{id}/preview", GetDatasetPreview).WithSummary("Samples per class and the first few samples (image data: pixels) of a dataset.")
+            .ProducesValidationProblem() // ?samples= that is not a whole number
+            .ProducesProblem(StatusCodes.Status404NotFound);
         return app;
     }
 
@@ -119,9 +128,8 @@ public static class DatasetsApi
         }
         catch (DataFormatException e)
         {
-            // The reader's message says which part is wrong; a bad label column is the form field's fault, not the file's.
-            if (file is not null && e.Message.Contains("label column", StringComparison.OrdinalIgnoreCase)) field = "labelColumn";
-            return TypedResults.ValidationProblem(Validation.ValidationErrors.One(field, e.Message));
+            // The reader names the field: a bad label column is the form field's fault, not the file's.
+            return TypedResults.ValidationProblem(Validation.ValidationErrors.One(e.Field ?? field, e.Message));
         }
         catch (ArgumentException e)
         {
@@ -175,6 +183,27 @@ public static class DatasetsApi
         return await db.Datasets.AnyAsync(d => d.Id == id, cancellationToken)
             ? ApiProblems.Conflict("A queued or running job trains on this dataset; cancel it first.")
             : ApiProblems.NotFound("Dataset", id);
+    }
+
+    public static async Task<Results<Ok<DatasetPreview>, ProblemHttpResult>> GetDatasetPreview(
+        string id, DatasetCatalog catalog, CancellationToken cancellationToken, int samples = 16)
+    {
+        var dataset = await catalog.LoadAsync(id, cancellationToken);
+        if (dataset is null) return ApiProblems.NotFound("Dataset", id);
+        samples = Math.Clamp(samples, 0, Math.Min(MaxPreviewSamples, dataset.Samples));
+        Dictionary<string, int>? counts = null;
+        if (dataset.Labels is { } labels && dataset.ClassNames is { } names)
+        {
+            counts = names.ToDictionary(n => n, _ => 0);
+            foreach (int label in labels) counts[names[label]]++;
+        }
+        var rows = Enumerable.Range(0, samples).Select(i => dataset.Input(i).ToArray()).ToList();
+        var rowLabels = Enumerable.Range(0, samples)
+            .Select(i => dataset.Labels is { } l && dataset.ClassNames is { } n ? n[l[i]] : dataset.Target(i)[0].ToString(System.Globalization.CultureInfo.InvariantCulture))
+            .ToList();
+        int side = (int)Math.Round(Math.Sqrt(dataset.Features));
+        int? imageWidth = side >= 8 && side * side == dataset.Features ? side : null;
+        return TypedResults.Ok(new DatasetPreview(id, counts, rows, rowLabels, imageWidth));
     }
 
     private static bool IsCsvName(string fileName) =>

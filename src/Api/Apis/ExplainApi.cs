@@ -25,7 +25,8 @@ public static class ExplainApi
         app.MapPost("/api/explain", Explain).RequireAuthorization(AccessPolicies.Train)
             .WithTags("Explain")
             .WithSummary("One forward pass, backward pass (BP1–BP4) and update on one sample, with every intermediate value.")
-            .WithJsonExamples(WorkedExample);
+            .WithJsonExamples(WorkedExample)
+            .ProducesJsonBodyProblems();
         return app;
     }
 
@@ -45,7 +46,7 @@ public static class ExplainApi
             else if (Array.FindIndex(layer.Weights, row => row is null) is var missing and >= 0)
                 errors.Add($"layers[{l}].weights[{missing}]", "The row is missing.");
             if (layer.Biases is null) errors.Add($"layers[{l}].biases", "Required: one bias per neuron.");
-            if (layer.Activation is null) errors.Add($"layers[{l}].activation", "Required: one of identity, sigmoid, tanh, relu, leakyRelu, softmax.");
+            if (layer.Activation is null) errors.Add($"layers[{l}].activation", $"Required: one of {WireName.Accepted<Activation>()}.");
             if (!errors.Any) layers.Add(new StepThroughLayer(layer.Weights!, layer.Biases!, layer.Activation!.Value.ToEngine()));
         }
         if (errors.Any) return TypedResults.ValidationProblem(errors.ToDictionary());

@@ -1,44 +1,67 @@
+using BackpropService.Api.Models;
 using System.Security.Claims;
 using BackpropService.Api.Access;
 using BackpropService.Api.Datasets;
 using BackpropService.Api.Mapping;
+using BackpropService.Api.Observability;
 using BackpropService.Api.OpenApi;
 using BackpropService.Api.Options;
 using BackpropService.Api.Persistence;
 using BackpropService.Api.Training;
 using BackpropService.Api.Validation;
 using BackpropService.Contracts;
+using BackpropService.Engine.Data;
+using Trainer = BackpropService.Engine.Training.Trainer;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 
 namespace BackpropService.Api.Apis;
 
-/// <summary><c>/api/jobs</c>: submit (validate, store, signal, 202), list, get, metrics, cancel, delete. Endpoints never train.</summary>
+/// <summary>
+/// <c>/api/jobs</c>: submit (validate, store, signal, 202), list, get, metrics, cancel, delete, and the decision
+/// boundary of the job's current weights. Endpoints never train.
+/// </summary>
 public static class JobsApi
 {
+    private const int MaxBoundaryResolution = 100;
+
     public static IEndpointRouteBuilder MapJobsApi(this IEndpointRouteBuilder app)
     {
         var api = app.MapGroup("/api/jobs").WithTags("Jobs").RequireAuthorization(AccessPolicies.Train);
         api.MapPost("/", SubmitJob)
             .WithSummary("Queues a training job. Only datasetId, layers and epochs are required.")
-            .WithJsonExamples(JobExamples.Xor, JobExamples.Spirals, JobExamples.Mnist, JobExamples.Sine);
-        api.MapGet("/", ListJobs).WithSummary("Lists jobs, newest first (optionally only those with ?status=).");
-        api.MapGet("/{id}", GetJob).WithSummary("Gets one job, with its latest epoch's metrics.");
-        api.MapGet("/{id}/metrics", GetMetrics).WithSummary("Gets every completed epoch's metrics, in order.");
+            .WithJsonExamples([.. JobPresets.All.Select(preset => new RequestExample(preset.Name, preset.Summary, preset.Request))])
+            .ProducesJsonBodyProblems();
+        api.MapGet("/", ListJobs).WithSummary("Lists jobs, newest first (optionally only those with ?status=); a queued job has its queuePosition.");
+        api.MapGet("/{id}", GetJob).WithSummary("Gets one job, with its latest epoch's metrics and, while it is queued, its queuePosition (1: trained next).")
+            .ProducesProblem(StatusCodes.Status404NotFound);
+        api.MapGet("/{id}/metrics", GetMetrics).WithSummary("Gets every completed epoch's metrics, in order.")
+            .ProducesProblem(StatusCodes.Status404NotFound);
         api.MapPost("/{id}/cancel", CancelJob)
-            .WithSummary("Cancels a queued or running job; a running job stops within one mini-batch and keeps its best model so far (none before its first epoch completes).");
-        api.MapDelete("/{id}", DeleteJob).WithSummary("Deletes a job that is not running, with its metrics.");
+            .WithSummary("Cancels a queued or running job; a running job stops within one mini-batch and keeps its best model so far (none before its first epoch completes).")
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status409Conflict);
+        api.MapDelete("/{id}", DeleteJob).WithSummary("Deletes a job that is not running, with its metrics.")
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status409Conflict);
+        api.MapGet("/{id}/decision-boundary", GetDecisionBoundary)
+            .WithSummary("For a 2-feature classification job: the class-1 score (or winning class) of the weights in its latest checkpoint (the last stored epoch's, not the best-validation ones) on a grid, with the data points.")
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status409Conflict);
         return app;
     }
 
     public static async Task<Results<Accepted<Job>, ValidationProblem>> SubmitJob(
         SubmitJobRequest request, ClaimsPrincipal user, DatasetCatalog catalog, IDbContextFactory<BackpropDbContext> dbFactory,
         JobSignal signal, ITrainingEvents events, IOptions<ServiceLimits> limits, IOptions<TrainingWorkerOptions> worker,
-        CancellationToken cancellationToken)
+        JobTraceContexts traces, CancellationToken cancellationToken)
     {
+        using var span = BackpropActivities.Source.StartActivity("job submit");
         var errors = new ValidationErrors();
-        var options = JobRequestValidator.ValidateShape(request, limits.Value, errors);
+        // A job's name is its model's name, which callers pin as name@alias or name@version.
+        if (request.Name?.Contains(ModelReference.Separator) == true) errors.Add("name", ModelReference.NameWithAtSign);
+        var options = JobRequestValidator.ValidateShape(request, errors);
         if (options is null) return TypedResults.ValidationProblem(errors.ToDictionary());
 
         var dataset = await catalog.FindAsync(request.DatasetId!, cancellationToken);
@@ -61,6 +84,7 @@ public static class JobsApi
             CreatedByKeyId = creator.Id,
             CreatedByName = creator.Name,
         };
+        int queuePosition;
         await using (var db = await dbFactory.CreateDbContextAsync(cancellationToken))
         {
             // SQLite transactions take the write lock at BEGIN: a dataset delete (one conditional statement)
@@ -72,10 +96,14 @@ public static class JobsApi
             db.Jobs.Add(entity);
             // The row is the durable queue entry; from here on the job is never lost.
             await db.SaveChangesAsync(CancellationToken.None);
+            // Still under the write lock: no claim can move the queue between the insert and this count.
+            queuePosition = await db.QueuePositionAsync(entity, CancellationToken.None);
             await transaction.CommitAsync(CancellationToken.None);
         }
+        span?.SetTag("job.id", entity.Id);
+        traces.Remember(entity.Id, span);
         signal.Notify();
-        var job = entity.ToContract(latest: null);
+        var job = entity.ToContract(latest: null, queuePosition);
         events.Publish(new JobUpdatedEvent(job));
         return TypedResults.Accepted($"/api/jobs/{entity.Id}", job);
     }
@@ -129,7 +157,7 @@ public static class JobsApi
             var existing = await db.GetJobAsync(id, cancellationToken);
             if (existing is null) return ApiProblems.NotFound("Job", id);
             if (existing.Status == JobStatus.Cancelled) return TypedResults.Accepted($"/api/jobs/{id}", existing);
-            return ApiProblems.Conflict($"The job has already {existing.Status.ToString().ToLowerInvariant()}; only queued or running jobs can be cancelled.");
+            return ApiProblems.Conflict($"The job has already {WireName.Of(existing.Status)}; only queued or running jobs can be cancelled.");
         }
 
         var now = DateTime.UtcNow;
@@ -153,6 +181,51 @@ public static class JobsApi
             ? ApiProblems.Conflict("The job is running; cancel it first, then delete it.")
             : ApiProblems.NotFound("Job", id);
     }
+
+    public static async Task<Results<Ok<DecisionBoundary>, ValidationProblem, ProblemHttpResult>> GetDecisionBoundary(
+        string id, IDbContextFactory<BackpropDbContext> dbFactory, DatasetCatalog catalog, CancellationToken cancellationToken,
+        int resolution = 40)
+    {
+        if (resolution is < 2 or > MaxBoundaryResolution)
+            return TypedResults.ValidationProblem(ValidationErrors.One("resolution", $"Use 2 to {MaxBoundaryResolution} grid points per axis."));
+        string datasetId;
+        byte[]? checkpoint;
+        int epoch;
+        await using (var db = await dbFactory.CreateDbContextAsync(cancellationToken))
+        {
+            var job = await db.Jobs.AsNoTracking().Where(j => j.Id == id).Select(j => new { j.DatasetId }).FirstOrDefaultAsync(cancellationToken);
+            if (job is null) return ApiProblems.NotFound("Job", id);
+            datasetId = job.DatasetId;
+            var stored = await db.Checkpoints.AsNoTracking().Where(c => c.JobId == id).Select(c => new { c.Epoch, c.Data })
+                .FirstOrDefaultAsync(cancellationToken);
+            checkpoint = stored?.Data;
+            epoch = stored?.Epoch ?? 0;
+        }
+        // The stored description first: an MNIST job gets its 400 without loading the whole dataset.
+        var info = await catalog.FindAsync(datasetId, cancellationToken);
+        if (info is null) return ApiProblems.NotFound("Dataset", datasetId);
+        if (info.Features != 2 || info.Task != LearningTask.Classification)
+            return NotTwoFeatureClassification(info.Features, info.Task);
+        var dataset = await catalog.LoadAsync(datasetId, cancellationToken);
+        if (dataset is null) return ApiProblems.NotFound("Dataset", datasetId);
+        if (dataset.Features != 2 || dataset.Task != TaskKind.Classification || dataset.Labels is null)
+            return NotTwoFeatureClassification(dataset.Features, dataset.Task.ToContract());
+
+        try
+        {
+            // The checkpoint's current weights, not the best-validation ones: the boundary shows where training is now.
+            return TypedResults.Ok(await Task.Run(() => DecisionBoundaryPlot.Draw(
+                checkpoint is null ? null : Trainer.ReadCurrentModel(checkpoint, dataset), dataset, epoch, resolution), cancellationToken));
+        }
+        catch (DataFormatException e)
+        {
+            return ApiProblems.Conflict($"The job's checkpoint cannot be read: {e.Message}");
+        }
+    }
+
+    private static ValidationProblem NotTwoFeatureClassification(int features, LearningTask task) =>
+        TypedResults.ValidationProblem(ValidationErrors.One("id",
+            $"A decision boundary is drawn for 2-feature classification data; this job's dataset has {features} features ({WireName.Of(task)})."));
 
     /// <summary>
     /// 404 if the job does not exist, 403 if the caller may not cancel or delete it (not its creator, not admin);

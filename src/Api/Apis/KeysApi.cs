@@ -25,10 +25,12 @@ public static class KeysApi
                 new RequestExample("colleague", "A colleague who trains models, for 90 days",
                     new CreateApiKeyRequest("alice", [ApiKeyScope.Train], new DateTimeOffset(DateTime.UtcNow.Date.AddDays(90), TimeSpan.Zero))),
                 new RequestExample("prometheus", "Prometheus scraping /metrics",
-                    new CreateApiKeyRequest("prometheus", [ApiKeyScope.Metrics])));
+                    new CreateApiKeyRequest("prometheus", [ApiKeyScope.Metrics])))
+            .ProducesJsonBodyProblems();
         api.MapGet("/", ListKeys).WithSummary("Lists the API keys, without their secrets, newest first.");
         api.MapDelete("/{id}", RevokeKey)
-            .WithSummary("Revokes a key: every request that starts after this answer is refused with 401. The key stays listed.");
+            .WithSummary("Revokes a key: every request that starts after this answer is refused with 401. The key stays listed.")
+            .ProducesProblem(StatusCodes.Status404NotFound);
         return app;
     }
 

@@ -1,3 +1,4 @@
+using System.Security.Claims;
 using BackpropService.Api.Access;
 using BackpropService.Api.Datasets;
 using BackpropService.Api.Mapping;
@@ -25,15 +26,20 @@ public static class ModelsApi
     {
         var api = app.MapGroup("/api/models").WithTags("Models").RequireAuthorization(AccessPolicies.Predict);
         api.MapGet("/", ListModels).WithSummary("Lists models, newest first.");
-        api.MapGet("/{id}", GetModel).WithSummary("Gets one model: by id, by name (its latest version), name@alias or name@version.");
+        api.MapGet("/{id}", GetModel).WithSummary("Gets one model: by id, by name (its latest version), name@alias or name@version.")
+            .ProducesProblem(StatusCodes.Status404NotFound);
         api.MapPost("/{id}/predict", PredictApi.PredictWithModel)
             .WithSummary("Runs the model on a batch of inputs (the body's 'model' is not needed here).")
             .WithPredictContract();
         api.MapPost("/{id}/evaluate", EvaluateModel)
             .WithSummary("Measures the model on a dataset: loss and accuracy, confusion matrix and per-class metrics, or mse/mae/r2.")
             .WithJsonExamples(new RequestExample("xor", "Evaluate on the built-in xor set", new EvaluateRequest("xor")))
+            .ProducesJsonBodyProblems()
+            .ProducesProblem(StatusCodes.Status404NotFound)
             .RequireAuthorization(AccessPolicies.Train);
         api.MapGet("/{id}/download", DownloadModel).WithSummary("Downloads the portable model file.")
+            .Produces<byte[]>(StatusCodes.Status200OK, "application/octet-stream")
+            .ProducesProblem(StatusCodes.Status404NotFound)
             .RequireAuthorization(AccessPolicies.Train);
         api.MapPost("/", ImportModel)
             .WithSummary("Imports a model file made by this service (as the raw body, or a multipart 'file'); ?name= names it.")
@@ -41,8 +47,14 @@ public static class ModelsApi
             .WithMultipartForm(
                 new FormField("file", "A model file from GET /api/models/{id}/download.", IsFile: true, Required: true),
                 new FormField("name", "The model's name (default: imported).", IsFile: false))
+            .Produces<ModelInfo>(StatusCodes.Status201Created)
+            .ProducesValidationProblem()
+            .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
+            .ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
             .RequireAuthorization(AccessPolicies.Admin);
         api.MapDelete("/{id}", DeleteModel).WithSummary("Deletes one model version (409 while an alias points to it).")
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status409Conflict)
             .RequireAuthorization(AccessPolicies.Admin);
         return app;
     }
@@ -78,8 +90,8 @@ public static class ModelsApi
             return TypedResults.ValidationProblem(ValidationErrors.One("datasetId", $"There is no dataset with id '{request.DatasetId}'."));
         if (dataset.Features != entity.Inputs || dataset.Outputs != entity.Outputs || dataset.Task.ToContract() != entity.Task)
             return TypedResults.ValidationProblem(ValidationErrors.One("datasetId",
-                $"The dataset has {dataset.Features} features and {dataset.Outputs} outputs ({dataset.Task.ToContract().ToString().ToLowerInvariant()}); "
-                + $"the model needs {entity.Inputs} inputs and {entity.Outputs} outputs ({entity.Task.ToString().ToLowerInvariant()})."));
+                $"The dataset has {dataset.Features} features and {dataset.Outputs} outputs ({WireName.Of(dataset.Task.ToContract())}); "
+                + $"the model needs {entity.Inputs} inputs and {entity.Outputs} outputs ({WireName.Of(entity.Task)})."));
 
         var model = await cache.GetAsync(entity.Id, cancellationToken);
         if (model is null) return ApiProblems.NotFound("Model", id);
@@ -110,7 +122,7 @@ public static class ModelsApi
     }
 
     public static async Task<IResult> ImportModel(
-        HttpRequest request, IOptions<ServiceLimits> limits, IDbContextFactory<BackpropDbContext> dbFactory,
+        HttpRequest request, ClaimsPrincipal user, IOptions<ServiceLimits> limits, IDbContextFactory<BackpropDbContext> dbFactory,
         Models.IModelChanges changes, CancellationToken cancellationToken, string? name = null)
     {
         // Only the two documented forms. A web page on another site can send text/plain or a urlencoded form
@@ -142,6 +154,8 @@ public static class ModelsApi
         if (bytes.Length == 0) return TypedResults.ValidationProblem(ValidationErrors.One("file", "The model file is empty."));
         if (name is { Length: > ServiceLimits.MaxNameLength })
             return TypedResults.ValidationProblem(ValidationErrors.One("name", $"The name may have at most {ServiceLimits.MaxNameLength} characters."));
+        if (name?.Contains('@') == true)
+            return TypedResults.ValidationProblem(ValidationErrors.One("name", Models.ModelReference.NameWithAtSign));
 
         TrainedModel model;
         try
@@ -155,8 +169,13 @@ public static class ModelsApi
         }
 
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        var entity = Models.ModelStore.SaveWith(db, changes, model, string.IsNullOrWhiteSpace(name) ? "imported" : name.Trim(),
-            jobId: null, datasetId: null, metrics: null);
+        var entity = await Models.ModelStore.SaveAsync(db, changes, model, string.IsNullOrWhiteSpace(name) ? "imported" : name.Trim(),
+            jobId: null, datasetId: null, metrics: null, alsoInTransaction: imported =>
+            {
+                var creator = user.RequiredCaller().AsCreator;
+                imported.CreatedByKeyId = creator.Id;
+                imported.CreatedByName = creator.Name;
+            }, cancellationToken);
         return TypedResults.Created($"/api/models/{entity.Id}", entity.ToContract());
     }
 

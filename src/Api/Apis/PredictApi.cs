@@ -1,6 +1,9 @@
 using BackpropService.Api.Access;
 using System.Buffers;
+using System.Diagnostics;
+using BackpropService.Api.Http;
 using BackpropService.Api.Models;
+using BackpropService.Api.Observability;
 using BackpropService.Api.OpenApi;
 using BackpropService.Api.Persistence;
 using BackpropService.Api.Options;
@@ -47,9 +50,6 @@ public static class PredictApi
     public static RequestExample XorExample { get; } = new("xor", "The four XOR corners, for a model trained on the xor set",
         new PredictRequest("xor", [[-1f, -1f], [-1f, 1f], [1f, -1f], [1f, 1f]]));
 
-    /// <summary>Configuration flag that adds <c>POST /bench/trivial</c> (bench/predict-load.sh); off by default.</summary>
-    public const string TrivialEndpointKey = "Bench:TrivialEndpoint";
-
     public static IEndpointRouteBuilder MapPredictApi(this IEndpointRouteBuilder app)
     {
         // As a Delegate (not a RequestDelegate), so that the API explorer and Swagger see the method and its attributes.
@@ -57,8 +57,6 @@ public static class PredictApi
             .WithTags("Predict")
             .WithSummary("Runs a model (id, name for its latest version, name@alias or name@version) on a batch of inputs; JSON or binary.")
             .WithPredictContract();
-        if (app.ServiceProvider.GetRequiredService<IConfiguration>().GetValue<bool>(TrivialEndpointKey))
-            app.MapPost("/bench/trivial", Trivial).ExcludeFromDescription().AllowAnonymous();
         return app;
     }
 
@@ -79,6 +77,8 @@ public static class PredictApi
 
     private static async Task RunAsync(HttpContext context, string? routeModel)
     {
+        long started = Stopwatch.GetTimestamp();
+        using var span = BackpropActivities.Source.StartActivity("predict");
         var request = context.Request;
         var services = context.RequestServices;
         var limits = services.GetRequiredService<IOptions<ServiceLimits>>().Value;
@@ -148,16 +148,24 @@ public static class PredictApi
                 response.ContentLength = json.Length;
                 response.BodyWriter.Write(json.Span); // copied now: the buffer is the thread's
             }
+            // Counted before the flush, so a client that has its answer finds the call in /metrics.
+            services.GetRequiredService<BackpropMetrics>().RecordPredict(Stopwatch.GetElapsedTime(started), rowCount, binary.Value ? "binary" : "json");
+            span?.SetTag("model.id", loaded.Id);
+            span?.SetTag("predict.rows", rowCount);
             await response.BodyWriter.FlushAsync(cancellationToken);
         }
         catch (PredictInputException e)
         {
-            var errors = ValidationErrors.One(e.Field, e.Message);
-            IResult problem = e.StatusCode == StatusCodes.Status400BadRequest
-                ? TypedResults.ValidationProblem(errors, detail: $"{e.Field}: {e.Message}", title: "The request could not be read.")
-                : TypedResults.Problem(statusCode: e.StatusCode, title: "The request is too large.", detail: $"{e.Field}: {e.Message}",
-                    extensions: new Dictionary<string, object?> { ["errors"] = errors });
-            await problem.ExecuteAsync(context);
+            await TypedResults.ValidationProblem(ValidationErrors.One(e.Field, e.Message), detail: $"{e.Field}: {e.Message}",
+                title: "The request could not be read.").ExecuteAsync(context);
+        }
+        catch (RequestBodyTooLargeException e)
+        {
+            const string field = "body";
+            string message = $"The request body is larger than the limit of {e.Limit:N0} bytes (Limits:MaxJsonBytes); split it.";
+            await TypedResults.Problem(statusCode: StatusCodes.Status413PayloadTooLarge, title: "The request is too large.",
+                detail: $"{field}: {message}", extensions: new Dictionary<string, object?> { ["errors"] = ValidationErrors.One(field, message) })
+                .ExecuteAsync(context);
         }
         finally
         {
@@ -226,17 +234,5 @@ public static class PredictApi
             if (accept.Contains("json", StringComparison.OrdinalIgnoreCase)) return false;
         }
         return binaryRequest;
-    }
-
-    /// <summary>
-    /// The reference for bench/predict-load.sh: reads the same JSON body through the framework's binder
-    /// and answers 10 floats (strided sums of the first row), like shared/reference-bench's PredictServer.
-    /// </summary>
-    private static Results<Ok<float[]>, BadRequest> Trivial([FromBody] PredictRequest request)
-    {
-        if (request.Inputs is not { Count: > 0 } inputs || inputs[0] is not { } row) return TypedResults.BadRequest();
-        var sums = new float[10];
-        for (int i = 0; i < row.Length; i++) sums[i % 10] += row[i];
-        return TypedResults.Ok(sums);
     }
 }

@@ -1,3 +1,4 @@
+using BackpropService.Api.Http;
 using BackpropService.Api.Options;
 using Microsoft.AspNetCore.Http.Features;
 
@@ -27,10 +28,6 @@ public static class UploadReader
         {
             return (null, ApiProblems.TooLarge(limits.MaxUploadBytes));
         }
-        catch (InvalidDataException e) when (e.Message.Contains("limit", StringComparison.OrdinalIgnoreCase))
-        {
-            return (null, ApiProblems.TooLarge(limits.MaxUploadBytes));
-        }
         catch (Exception e) when (e is InvalidDataException or IOException or BadHttpRequestException)
         {
             return (null, TypedResults.ValidationProblem(
@@ -42,24 +39,20 @@ public static class UploadReader
     public static async Task<(byte[]? Body, IResult? Problem)> ReadBodyAsync(
         HttpRequest request, ServiceLimits limits, CancellationToken cancellationToken)
     {
-        if (request.ContentLength > limits.MaxUploadBytes) return (null, ApiProblems.TooLarge(limits.MaxUploadBytes));
         LimitBody(request.HttpContext, limits.MaxUploadBytes);
-        using var buffer = new MemoryStream();
-        var chunk = new byte[81920];
         try
         {
-            int read;
-            while ((read = await request.Body.ReadAsync(chunk, cancellationToken)) > 0)
-            {
-                if (buffer.Length + read > limits.MaxUploadBytes) return (null, ApiProblems.TooLarge(limits.MaxUploadBytes));
-                buffer.Write(chunk, 0, read);
-            }
+            using var body = await RequestBody.ReadAsync(request, limits.MaxUploadBytes, cancellationToken);
+            return (body.Span.ToArray(), null);
+        }
+        catch (RequestBodyTooLargeException)
+        {
+            return (null, ApiProblems.TooLarge(limits.MaxUploadBytes));
         }
         catch (BadHttpRequestException e) when (e.StatusCode == StatusCodes.Status413PayloadTooLarge)
         {
             return (null, ApiProblems.TooLarge(limits.MaxUploadBytes));
         }
-        return (buffer.ToArray(), null);
     }
 
     private static void LimitBody(HttpContext context, long limit)

@@ -3,6 +3,7 @@ using BackpropService.Api.Mapping;
 using BackpropService.Api.Persistence;
 using BackpropService.Contracts;
 using BackpropService.Engine.Data;
+using BackpropService.Engine.Serialization;
 using Microsoft.EntityFrameworkCore;
 
 namespace BackpropService.Api.Datasets;

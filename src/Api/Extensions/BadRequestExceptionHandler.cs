@@ -1,21 +1,26 @@
 using System.Text.Json;
-using System.Text.RegularExpressions;
+using System.Text.Json.Serialization.Metadata;
+using BackpropService.Contracts;
+using BackpropService.Contracts.Json;
 using Microsoft.AspNetCore.Diagnostics;
+using Microsoft.AspNetCore.Http.Metadata;
+using Microsoft.Extensions.Options;
+using JsonOptions = Microsoft.AspNetCore.Http.Json.JsonOptions;
 
 namespace BackpropService.Api.Extensions;
 
 /// <summary>
 /// Turns request-binding failures into RFC 9457 validation problems keyed by the camelCase field
-/// (<c>layers[1].activation</c>), with the status the framework chose (400, 413, 415). Anything else
-/// falls through to the default 500 answer.
+/// (<c>layers[1].activation</c>, from <see cref="JsonException.Path"/>), with the status the framework chose
+/// (<see cref="BadHttpRequestException.StatusCode"/>: 400, 413, 415). Anything else falls through to the default 500 answer.
 /// </summary>
-public sealed partial class BadRequestExceptionHandler(IProblemDetailsService problemDetails) : IExceptionHandler
+public sealed class BadRequestExceptionHandler(IProblemDetailsService problemDetails, IOptions<JsonOptions> json) : IExceptionHandler
 {
     public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
     {
         if (exception is not BadHttpRequestException badRequest) return false;
 
-        var (field, message) = Describe(badRequest);
+        var (field, message) = Describe(badRequest, httpContext, json.Value.SerializerOptions);
         httpContext.Response.StatusCode = badRequest.StatusCode;
         var problem = new HttpValidationProblemDetails(new Dictionary<string, string[]> { [field] = [message] })
         {
@@ -37,15 +42,15 @@ public sealed partial class BadRequestExceptionHandler(IProblemDetailsService pr
     }
 
     /// <summary>The field (JSON path without <c>$.</c>) and a reason a person can act on.</summary>
-    public static (string Field, string Message) Describe(BadHttpRequestException exception)
+    private static (string Field, string Message) Describe(BadHttpRequestException exception, HttpContext context, JsonSerializerOptions options)
     {
         for (Exception? inner = exception.InnerException; inner is not null; inner = inner.InnerException)
         {
-            if (inner is JsonException json) return (FieldOf(json.Path), Reason(json));
+            if (inner is JsonException json) return (FieldOf(json.Path), Reason(json, context, options));
         }
         if (exception.StatusCode == StatusCodes.Status415UnsupportedMediaType)
             return ("body", "Send the body as application/json.");
-        if (exception.Message.Contains("no body was provided", StringComparison.OrdinalIgnoreCase))
+        if (context.Request.ContentLength == 0)
             return ("body", "The request needs a JSON body.");
         return ("body", exception.Message);
     }
@@ -57,38 +62,68 @@ public sealed partial class BadRequestExceptionHandler(IProblemDetailsService pr
         return field.Length == 0 ? "body" : field;
     }
 
-    private static string Reason(JsonException json)
+    private static string Reason(JsonException json, HttpContext context, JsonSerializerOptions options)
     {
-        var message = json.Message;
-        // The framework's own messages end with location details that help nobody; ours are complete.
-        var match = ConvertMessage().Match(message);
-        if (match.Success) return $"Expected {Describe(match.Groups["type"].Value)}.";
-        int at = message.IndexOf(" Path:", StringComparison.Ordinal);
-        if (at > 0) message = message[..at];
-        if (json.LineNumber is not null && json.BytePositionInLine is not null && json.Path is null or "$")
-            message += $" (line {json.LineNumber + 1}, position {json.BytePositionInLine + 1})";
-        return message.Trim();
+        // Our converters' messages are complete (they list the accepted values).
+        if (json is UnacceptedValueException) return json.Message;
+
+        // The reader found text that is not JSON: its own exception says what and where.
+        if (json.InnerException is JsonException syntax)
+        {
+            string message = syntax.Message;
+            int at = message.IndexOf(" LineNumber:", StringComparison.Ordinal);
+            if (at > 0) message = message[..at].Trim();
+            return $"{message} (line {json.LineNumber + 1}, position {json.BytePositionInLine + 1})";
+        }
+
+        // A value of the wrong kind: say what the field holds, from the type the endpoint reads.
+        Type? bodyType = context.GetEndpoint()?.Metadata.GetMetadata<IAcceptsMetadata>()?.RequestType;
+        return bodyType is not null && TypeAt(options.GetTypeInfo(bodyType), json.Path, options) is { } type
+            ? $"Expected {Describe(type)}."
+            : "The value has the wrong type.";
     }
 
-    private static string Describe(string type)
+    /// <summary>Follows a JSON path (<c>$.layers[1].size</c>) through the serializer's contract of the body type.</summary>
+    private static JsonTypeInfo? TypeAt(JsonTypeInfo info, string? path, JsonSerializerOptions options)
     {
-        var name = type.Split('.')[^1];
-        if (name.EndsWith("[]", StringComparison.Ordinal) || name.StartsWith("IReadOnlyList", StringComparison.Ordinal)
-            || name.StartsWith("List", StringComparison.Ordinal))
-            return "an array";
-        return name switch
+        if (path is null || !path.StartsWith('$')) return null;
+        int i = 1;
+        while (i < path.Length)
         {
-            "Int32" or "Int64" or "UInt64" or "UInt32" or "Nullable`1[System.Int32]" => "a whole number",
-            "Double" or "Single" or "Decimal" => "a number",
-            "String" => "a string",
-            "Boolean" => "true or false",
-            _ when type.Contains("Int32", StringComparison.Ordinal) || type.Contains("Int64", StringComparison.Ordinal) => "a whole number",
-            _ when type.Contains("Double", StringComparison.Ordinal) || type.Contains("Single", StringComparison.Ordinal) => "a number",
-            _ when type.Contains("[]", StringComparison.Ordinal) || type.Contains("List", StringComparison.Ordinal) => "an array",
-            _ => "an object",
+            if (path[i] == '.')
+            {
+                int end = path.IndexOfAny(['.', '['], i + 1);
+                string name = path[(i + 1)..(end < 0 ? path.Length : end)];
+                if (info.Kind != JsonTypeInfoKind.Object) return null;
+                var property = info.Properties.FirstOrDefault(p => p.Name == name);
+                if (property is null) return null;
+                info = options.GetTypeInfo(property.PropertyType);
+                i = end < 0 ? path.Length : end;
+            }
+            else if (path[i] == '[')
+            {
+                int end = path.IndexOf(']', i);
+                if (end < 0 || info.Kind != JsonTypeInfoKind.Enumerable || info.ElementType is null) return null;
+                info = options.GetTypeInfo(info.ElementType);
+                i = end + 1;
+            }
+            else return null;
+        }
+        return info;
+    }
+
+    private static string Describe(JsonTypeInfo info)
+    {
+        Type type = Nullable.GetUnderlyingType(info.Type) ?? info.Type;
+        if (type.IsEnum) return $"one of: {string.Join(", ", WireName.All(type))}";
+        return Type.GetTypeCode(type) switch
+        {
+            TypeCode.Byte or TypeCode.SByte or TypeCode.Int16 or TypeCode.UInt16 or TypeCode.Int32 or TypeCode.UInt32
+                or TypeCode.Int64 or TypeCode.UInt64 => "a whole number",
+            TypeCode.Single or TypeCode.Double or TypeCode.Decimal => "a number",
+            TypeCode.String => "a string",
+            TypeCode.Boolean => "true or false",
+            _ => info.Kind == JsonTypeInfoKind.Enumerable ? "an array" : "an object",
         };
     }
-
-    [GeneratedRegex(@"^The JSON value could not be converted to (?<type>[^ ]+)\.")]
-    private static partial Regex ConvertMessage();
 }

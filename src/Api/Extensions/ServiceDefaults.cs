@@ -8,13 +8,16 @@ using Microsoft.Extensions.Options;
 
 namespace BackpropService.Api.Extensions;
 
-/// <summary>Cross-cutting set-up: JSON conventions, problem details, limits, health endpoints.</summary>
+/// <summary>Cross-cutting set-up: JSON conventions, problem details, limits and shared settings, health endpoints.</summary>
 public static class ServiceDefaults
 {
     public static IHostApplicationBuilder AddServiceDefaults(this IHostApplicationBuilder builder)
     {
         var services = builder.Services;
+        // Settings that several features read (the jobs API, the worker and the model cache read Training).
         services.AddOptions<ServiceLimits>().BindConfiguration(ServiceLimits.Section)
+            .ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<TrainingWorkerOptions>().BindConfiguration(TrainingWorkerOptions.Section)
             .ValidateDataAnnotations().ValidateOnStart();
 
         services.ConfigureHttpJsonOptions(options => ContractJson.Configure(options.SerializerOptions));
@@ -42,14 +45,10 @@ public static class ServiceDefaults
         });
         services.AddExceptionHandler<BadRequestExceptionHandler>();
 
-        // Uploads: the limit is enforced per request by the upload reader (413); these are the outer bounds.
+        // Uploads: the limit is enforced per request by the upload reader (413, with the form's own limits);
+        // this is the outer bound.
         var limits = builder.Configuration.GetSection(ServiceLimits.Section).Get<ServiceLimits>() ?? new ServiceLimits();
         services.Configure<KestrelServerOptions>(options => options.Limits.MaxRequestBodySize = limits.MaxUploadBytes + 1024 * 1024);
-        services.Configure<FormOptions>(options =>
-        {
-            options.MultipartBodyLengthLimit = limits.MaxUploadBytes;
-            options.ValueLengthLimit = 1024 * 1024;
-        });
         return builder;
     }
 

@@ -1,3 +1,4 @@
+using BackpropService.Api.Options;
 using BackpropService.Contracts;
 using BackpropService.Engine;
 using BackpropService.Engine.Activations;
@@ -50,7 +51,7 @@ public static class EngineMapping
         Optimizer.Sgd => OptimizerKind.Sgd,
         Optimizer.Momentum => OptimizerKind.Momentum,
         Optimizer.Nesterov => OptimizerKind.Nesterov,
-        Optimizer.RmsProp => OptimizerKind.RmsProp,
+        Optimizer.RmsProp => OptimizerKind.Rmsprop,
         Optimizer.Adam => OptimizerKind.Adam,
         _ => throw new ArgumentOutOfRangeException(nameof(optimizer), optimizer, null),
     };
@@ -96,6 +97,14 @@ public static class EngineMapping
         EarlyStoppingPatience = options.EarlyStoppingPatience,
         Normalization = options.Normalize.ToEngine(),
         Threads = threads,
+    };
+
+    /// <summary>The service's limits as the engine checks them (never looser than the engine's own).</summary>
+    public static TrainingLimits ToEngine(this ServiceLimits limits) => new()
+    {
+        Network = new NetworkLimits { MaxLayers = limits.MaxLayers, MaxLayerSize = limits.MaxLayerSize, MaxParameters = limits.MaxParameters },
+        MaxEpochs = limits.MaxEpochs,
+        MaxActivationValues = limits.MaxActivationValues,
     };
 
     public static EpochMetrics ToContract(this Engine.Training.EpochMetrics metrics, string jobId) => new(

@@ -29,10 +29,12 @@ public static class EntityMapping
         Seconds = m.Seconds,
     };
 
-    public static Job ToContract(this JobEntity job, EpochMetricsEntity? latest) => new(
+    /// <param name="queuePosition">The job's place in the queue (see <see cref="JobQueries"/>); ignored unless it is queued.</param>
+    public static Job ToContract(this JobEntity job, EpochMetricsEntity? latest, int? queuePosition) => new(
         job.Id, job.Name, job.Status, job.DatasetId, job.Epoch, job.Epochs, job.CreatedAt.AsUtc(),
         job.StartedAt.AsUtc(), job.FinishedAt.AsUtc(), job.Error, job.ModelId, latest?.ToContract(),
-        ReadOptions(job.Options), CreatorOf(job.CreatedByKeyId, job.CreatedByName));
+        ReadOptions(job.Options), job.Status == JobStatus.Queued ? queuePosition : null,
+        CreatorOf(job.CreatedByKeyId, job.CreatedByName));
 
     public static JobOptions ReadOptions(string json) =>
         JsonSerializer.Deserialize<JobOptions>(json, ContractJson.Options)

@@ -13,6 +13,10 @@ public sealed partial record ModelReference(string Name, string? Alias, int? Ver
     public const char Separator = '@';
 
     /// <summary>The rule an alias name must follow, as said to a person.</summary>
+    /// <summary>Why a new model name may not hold the separator: <c>x@3</c> would then shadow version 3 of <c>x</c>.</summary>
+    public const string NameWithAtSign =
+        "A model name may not contain '@': 'name@alias' and 'name@version' are how callers pin a model.";
+
     public const string AliasRule = "An alias starts with a letter, then up to 63 letters, digits, '_' or '-' (for example 'prod' or 'canary-2').";
 
     /// <summary>

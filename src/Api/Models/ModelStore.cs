@@ -2,6 +2,7 @@ using BackpropService.Api.Mapping;
 using BackpropService.Api.Persistence;
 using BackpropService.Contracts;
 using BackpropService.Engine;
+using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 
 namespace BackpropService.Api.Models;
@@ -9,24 +10,29 @@ namespace BackpropService.Api.Models;
 /// <summary>Adds models to the database, giving each the next version of its name; finds them by id, name, name@alias or name@version.</summary>
 public static class ModelStore
 {
-    // Versions are "max + 1"; one writer at a time keeps them unique within this process, and the
-    // unique (name, version) index guards against anything else.
-    private static readonly Lock VersionLock = new();
+    private const int MaxAttempts = 5;
+
+    // SQLite's result codes SQLITE_CONSTRAINT and SQLITE_CONSTRAINT_UNIQUE.
+    private const int ConstraintFailed = 19, UniqueConstraintFailed = 2067;
 
     /// <summary>
     /// Adds the model and saves <paramref name="db"/>'s pending changes with it, in one transaction;
     /// <paramref name="changes"/> hears of it before the commit and after it, so that no cached "latest"
     /// of <paramref name="name"/> outlives the commit.
     /// </summary>
-    public static ModelEntity SaveWith(BackpropDbContext db, IModelChanges changes, TrainedModel model, string name, string? jobId,
-        string? datasetId, EpochMetrics? metrics, Action<ModelEntity>? alsoInTransaction = null)
+    /// <param name="alsoInTransaction">Called with the new model before each attempt is saved (it may be called again after a conflict).</param>
+    public static async Task<ModelEntity> SaveAsync(BackpropDbContext db, IModelChanges changes, TrainedModel model, string name,
+        string? jobId, string? datasetId, EpochMetrics? metrics, Action<ModelEntity>? alsoInTransaction, CancellationToken cancellationToken)
     {
         var bytes = model.ToBytes();
-        lock (VersionLock)
+        using var write = changes.BeginWrite(name, modelId: null);
+        for (int attempt = 1; ; attempt++)
         {
-            using var write = changes.BeginWrite(name, modelId: null);
-            using var transaction = db.Database.BeginTransaction();
-            int version = (db.Models.Where(m => m.Name == name).Max(m => (int?)m.Version) ?? 0) + 1;
+            // Versions are "max + 1". Microsoft.Data.Sqlite begins transactions IMMEDIATE, so the read below already
+            // holds the database's write lock and concurrent saves of one name queue up; should another writer
+            // still take the version first, the unique (name, version) index refuses this insert and we try again.
+            await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+            int version = (await db.Models.Where(m => m.Name == name).MaxAsync(m => (int?)m.Version, cancellationToken) ?? 0) + 1;
             var entity = new ModelEntity
             {
                 Id = Guid.NewGuid().ToString("N"),
@@ -43,14 +49,29 @@ public static class ModelStore
                 CreatedAt = DateTime.UtcNow,
                 Content = null,
             };
+            var content = new ModelContentEntity { ModelId = entity.Id, Data = bytes };
             db.Models.Add(entity);
-            db.ModelContents.Add(new ModelContentEntity { ModelId = entity.Id, Data = bytes });
+            db.ModelContents.Add(content);
             alsoInTransaction?.Invoke(entity);
-            db.SaveChanges();
-            transaction.Commit();
-            return entity;
+            try
+            {
+                await db.SaveChangesAsync(cancellationToken);
+                await transaction.CommitAsync(cancellationToken);
+                return entity;
+            }
+            catch (DbUpdateException e) when (attempt < MaxAttempts && IsVersionTaken(e))
+            {
+                await transaction.RollbackAsync(cancellationToken);
+                db.Entry(entity).State = EntityState.Detached;
+                db.Entry(content).State = EntityState.Detached;
+            }
         }
     }
+
+    /// <summary>A unique index refused the insert: only (name, version) can, as ids are new GUIDs.</summary>
+    private static bool IsVersionTaken(DbUpdateException e) =>
+        e.InnerException is SqliteException { SqliteErrorCode: ConstraintFailed, SqliteExtendedErrorCode: UniqueConstraintFailed };
+
 
     /// <summary>
     /// The model that <paramref name="reference"/> names (see <see cref="ModelReference"/>): the model with this id, or

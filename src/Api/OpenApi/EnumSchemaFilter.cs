@@ -1,13 +1,11 @@
-using System.Reflection;
-using System.Text.Json;
 using System.Text.Json.Nodes;
-using System.Text.Json.Serialization;
+using BackpropService.Contracts;
 using Microsoft.OpenApi;
 using Swashbuckle.AspNetCore.SwaggerGen;
 
 namespace BackpropService.Api.OpenApi;
 
-/// <summary>Documents enums the way they travel: camelCase strings.</summary>
+/// <summary>Documents enums the way they travel: strings spelled by <see cref="WireName"/>.</summary>
 public sealed class EnumSchemaFilter : ISchemaFilter
 {
     public void Apply(IOpenApiSchema schema, SchemaFilterContext context)
@@ -16,10 +14,6 @@ public sealed class EnumSchemaFilter : ISchemaFilter
         if (!type.IsEnum || schema is not OpenApiSchema concrete) return;
         concrete.Type = JsonSchemaType.String;
         concrete.Format = null;
-        concrete.Enum = type.GetFields(BindingFlags.Public | BindingFlags.Static)
-            .Select(field => (JsonNode)JsonValue.Create(
-                field.GetCustomAttribute<JsonStringEnumMemberNameAttribute>()?.Name
-                ?? JsonNamingPolicy.CamelCase.ConvertName(field.Name)))
-            .ToList();
+        concrete.Enum = WireName.All(type).Select(name => (JsonNode)JsonValue.Create(name)).ToList();
     }
 }

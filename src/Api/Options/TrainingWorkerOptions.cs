@@ -27,4 +27,7 @@ public sealed class TrainingWorkerOptions
     /// </summary>
     [Range(1, 3600)]
     public int PollSeconds { get; set; } = 5;
+
+    /// <summary>Compile the engine's code at start-up, so that the first job's first epoch runs at full speed (<see cref="Training.EngineWarmUp"/>).</summary>
+    public bool WarmUp { get; set; } = true;
 }

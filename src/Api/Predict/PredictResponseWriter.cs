@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Numerics.Tensors;
 using System.Text.Json;
 using BackpropService.Api.Models;
 
@@ -47,7 +48,7 @@ public static class PredictResponseWriter
             writer.WriteEndArray();
             if (model.Labels is { } labels)
             {
-                int winner = Engine.TrainedModel.ArgMax(outputs);
+                int winner = TensorPrimitives.IndexOfMax<float>(outputs);
                 writer.WriteNumber(ClassName, winner);
                 writer.WriteString(LabelName, labels[winner]);
             }
@@ -83,7 +84,7 @@ public static class PredictResponseWriter
             {
                 model.Model.Predict(rows.Row(row), outputs);
                 BinaryPredictFormat.WriteFloats(output, outputs);
-                if (winners is not null) winners[row] = Engine.TrainedModel.ArgMax(outputs);
+                if (winners is not null) winners[row] = TensorPrimitives.IndexOfMax<float>(outputs);
             }
             if (winners is not null)
                 for (int row = 0; row < rows.Count; row++) BinaryPredictFormat.WriteInt32(output, winners[row]);

@@ -11,6 +11,9 @@ public sealed class JobCancellations
 
     public void Unregister(string jobId) => _running.TryRemove(jobId, out _);
 
+    /// <summary>Jobs training in this process now: the busy worker slots.</summary>
+    public int Count => _running.Count;
+
     /// <summary>Asks a running job to stop after its current mini-batch; false if it is not running here.</summary>
     public bool Cancel(string jobId)
     {

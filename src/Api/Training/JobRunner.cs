@@ -1,6 +1,9 @@
+using System.Diagnostics;
+using System.Text.Json;
 using BackpropService.Api.Datasets;
 using BackpropService.Api.Mapping;
 using BackpropService.Api.Models;
+using BackpropService.Api.Observability;
 using BackpropService.Api.Options;
 using BackpropService.Api.Persistence;
 using BackpropService.Contracts;
@@ -24,10 +27,19 @@ public sealed partial class JobRunner(
     JobCancellations cancellations,
     IModelChanges modelChanges,
     IOptions<TrainingWorkerOptions> options,
+    BackpropMetrics telemetry,
+    JobTraceContexts traces,
     ILogger<JobRunner> logger)
 {
+    /// <summary>Every log line of a job's training (ours, EF Core's) carries its id: JSON logs show it as <c>JobId</c>.</summary>
+    private static readonly Func<ILogger, string, IDisposable?> JobScope = LoggerMessage.DefineScope<string>("Job {JobId}");
+
     public void Run(string jobId, CancellationToken stopping)
     {
+        using var scope = JobScope(logger, jobId);
+        // From the claim to the stored outcome, in the trace of the request that submitted the job.
+        using var span = BackpropActivities.Source.StartActivity("job run", ActivityKind.Internal, traces.Take(jobId));
+        span?.SetTag("job.id", jobId);
         using var userCancel = new CancellationTokenSource();
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(stopping, userCancel.Token);
         cancellations.Register(jobId, userCancel);
@@ -53,6 +65,7 @@ public sealed partial class JobRunner(
         // Registered before this check, so a cancel either sees our source or we see its flag.
         if (job.CancelRequested) userCancel.Cancel();
         PublishJob(jobId);
+        LogStarted(logger, jobId, job.Epochs);
 
         Trainer? trainer = null;
         Outcome outcome;
@@ -72,7 +85,10 @@ public sealed partial class JobRunner(
 
             while (!trainer.IsFinished)
             {
+                using var epochSpan = BackpropActivities.Source.StartActivity("job epoch");
                 var metrics = trainer.RunEpoch(token).ToContract(jobId);
+                epochSpan?.SetTag("job.epoch", metrics.Epoch);
+                telemetry.RecordEpoch(metrics.Seconds);
                 SaveEpoch(metrics, trainer.CreateCheckpoint());
                 events.Publish(new EpochCompletedEvent(metrics));
             }
@@ -166,10 +182,15 @@ public sealed partial class JobRunner(
     /// <summary>Stores the outcome; a succeeded job, or one cancelled after at least one epoch, also stores its model (best weights so far).</summary>
     private void Finish(string jobId, string name, string datasetId, Outcome outcome)
     {
+        using var span = BackpropActivities.Source.StartActivity("job store");
+        span?.SetTag("job.status", JsonNamingPolicy.CamelCase.ConvertName(outcome.Status.ToString())); // as on the wire
+        if (outcome.Status == JobStatus.Failed) span?.SetStatus(ActivityStatusCode.Error, outcome.Error);
+        int epoch;
         using (var db = dbFactory.CreateDbContext())
         {
             var job = db.Jobs.Single(j => j.Id == jobId);
             if (job.Status != JobStatus.Running) return;
+            epoch = job.Epoch;
             job.Status = outcome.Status;
             job.Error = outcome.Error;
             job.FinishedAt = DateTime.UtcNow;
@@ -179,14 +200,22 @@ public sealed partial class JobRunner(
                 // The trainer keeps the weights of the lowest validation loss (or the last epoch's without validation).
                 var best = metrics.Where(m => m.ValidationLoss is not null).OrderBy(m => m.ValidationLoss).FirstOrDefault()
                     ?? metrics.OrderByDescending(m => m.Epoch).FirstOrDefault();
-                ModelStore.SaveWith(db, modelChanges, trainer.CreateModel(), name, jobId, datasetId, best?.ToContract(),
-                    model => job.ModelId = model.Id);
+                // This is the job's own training thread, not a pool thread: waiting here holds up nothing else.
+                ModelStore.SaveAsync(db, modelChanges, trainer.CreateModel(), name, jobId, datasetId, best?.ToContract(),
+                    model =>
+                    {
+                        job.ModelId = model.Id;
+                        // A job's model belongs to whoever submitted the job.
+                        model.CreatedByKeyId = job.CreatedByKeyId;
+                        model.CreatedByName = job.CreatedByName;
+                    }, CancellationToken.None).GetAwaiter().GetResult();
             }
             else
             {
                 db.SaveChanges();
             }
         }
+        LogFinished(logger, jobId, outcome.Status, epoch);
         PublishJob(jobId);
     }
 
@@ -195,6 +224,12 @@ public sealed partial class JobRunner(
         using var db = dbFactory.CreateDbContext();
         if (db.GetJob(jobId) is { } job) events.Publish(new JobUpdatedEvent(job));
     }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Job {JobId} starts training: {Epochs} epochs.")]
+    private static partial void LogStarted(ILogger logger, string jobId, int epochs);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Job {JobId} ends {Status} after epoch {Epoch}.")]
+    private static partial void LogFinished(ILogger logger, string jobId, JobStatus status, int epoch);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Job {JobId} resumes from its checkpoint after epoch {Epoch}.")]
     private static partial void LogResumed(ILogger logger, string jobId, int epoch);

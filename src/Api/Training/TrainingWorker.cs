@@ -103,8 +103,7 @@ public sealed partial class TrainingWorker(
         while (true)
         {
             var candidate = await db.Jobs.AsNoTracking()
-                .Where(j => j.Status == JobStatus.Queued)
-                .OrderBy(j => j.CreatedAt)
+                .QueuedInClaimOrder()
                 .Select(j => j.Id)
                 .FirstOrDefaultAsync(cancellationToken);
             if (candidate is null) return null;

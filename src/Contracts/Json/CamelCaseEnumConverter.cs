@@ -1,11 +1,10 @@
-using System.Reflection;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 
 namespace BackpropService.Contracts.Json;
 
 /// <summary>
-/// Enums as camelCase strings (honouring <see cref="JsonStringEnumMemberNameAttribute"/>), read
+/// Enums as their <see cref="WireName"/> (camelCase, or a <see cref="JsonStringEnumMemberNameAttribute"/>'s name), read
 /// case-insensitively. Unlike <see cref="JsonStringEnumConverter"/>, an unknown value fails with a
 /// message that lists the accepted ones, so the 400 answer tells the caller what to send instead.
 /// </summary>
@@ -19,26 +18,17 @@ public sealed class CamelCaseEnumConverter : JsonConverterFactory
     private sealed class EnumConverter<TEnum> : JsonConverter<TEnum>
         where TEnum : struct, Enum
     {
-        private readonly Dictionary<TEnum, string> _names = [];
         private readonly Dictionary<string, TEnum> _values = new(StringComparer.OrdinalIgnoreCase);
-        private readonly string _accepted;
 
         public EnumConverter()
         {
-            foreach (var field in typeof(TEnum).GetFields(BindingFlags.Public | BindingFlags.Static))
+            foreach (TEnum value in Enum.GetValues<TEnum>())
             {
-                var value = (TEnum)field.GetValue(null)!;
-                string name = field.GetCustomAttribute<JsonStringEnumMemberNameAttribute>()?.Name
-                    ?? JsonNamingPolicy.CamelCase.ConvertName(field.Name);
-                _names[value] = name;
-                _values[name] = value;
-                _values.TryAdd(field.Name, value);
+                _values.TryAdd(WireName.Of(value), value);
+                // The C# member name is accepted too (RmsProp for rmsprop), case-insensitively.
+                _values.TryAdd(value.ToString(), value);
             }
-            _accepted = string.Join(", ", _names.Values);
         }
-
-        /// <summary>The accepted values, comma-separated.</summary>
-        public string Accepted => _accepted;
 
         public override TEnum Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
         {
@@ -46,18 +36,18 @@ public sealed class CamelCaseEnumConverter : JsonConverterFactory
             {
                 string? text = reader.GetString();
                 if (text is not null && _values.TryGetValue(text, out var value)) return value;
-                throw new JsonException($"'{text}' is not accepted here; use one of: {_accepted}.");
+                throw new UnacceptedValueException($"'{text}' is not accepted here; use one of: {WireName.Accepted<TEnum>()}.");
             }
-            throw new JsonException($"Expected a string, one of: {_accepted}.");
+            throw new UnacceptedValueException($"Expected a string, one of: {WireName.Accepted<TEnum>()}.");
         }
 
         public override void Write(Utf8JsonWriter writer, TEnum value, JsonSerializerOptions options) =>
-            writer.WriteStringValue(_names.TryGetValue(value, out var name) ? name : value.ToString());
+            writer.WriteStringValue(WireName.Of(value));
 
         public override TEnum ReadAsPropertyName(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) =>
             Read(ref reader, typeToConvert, options);
 
         public override void WriteAsPropertyName(Utf8JsonWriter writer, TEnum value, JsonSerializerOptions options) =>
-            writer.WritePropertyName(_names.TryGetValue(value, out var name) ? name : value.ToString());
+            writer.WritePropertyName(WireName.Of(value));
     }
 }

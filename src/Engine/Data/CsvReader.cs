@@ -24,7 +24,10 @@ public static class CsvReader
     private const int MaxQuotedValueLength = 40;
 
     /// <summary>Reads the whole stream (plain or gzip) into a dataset. Does not dispose <paramref name="stream"/>.</summary>
-    /// <exception cref="DataFormatException">The file cannot be read as a dataset; the message names the line and column.</exception>
+    /// <exception cref="DataFormatException">
+    /// The file cannot be read as a dataset; the message names the line and column, <see cref="DataFormatException.Field"/>
+    /// is <c>labelColumn</c> when the requested label column is the problem, <c>file</c> otherwise.
+    /// </exception>
     public static Dataset Read(Stream stream, CsvReadOptions options)
     {
         ArgumentNullException.ThrowIfNull(stream);
@@ -37,9 +40,17 @@ public static class CsvReader
         }
         catch (InvalidDataException ex)
         {
-            throw new DataFormatException($"CSV: the gzip data is damaged ({ex.Message}).", ex);
+            throw new DataFormatException($"CSV: the gzip data is damaged ({ex.Message}).", ex) { Field = FileField };
+        }
+        catch (DataFormatException ex) when (ex.Field is null)
+        {
+            // Everything not about the label column is about the file's content.
+            throw new DataFormatException(ex.Message, ex) { Field = FileField };
         }
     }
+
+    /// <summary>The upload fields a problem can be in: the CSV file, or the label column asked for.</summary>
+    private const string FileField = "file", LabelColumnField = "labelColumn";
 
     private static Dataset Read(RecordParser parser, CsvReadOptions options)
     {
@@ -107,13 +118,13 @@ public static class CsvReader
             if (index < 0 || index >= columnCount)
                 throw new DataFormatException(
                     $"CSV: label column index {index} is out of range; the file has {columnCount} columns " +
-                    $"(indices 0–{columnCount - 1}).");
+                    $"(indices 0–{columnCount - 1}).") { Field = LabelColumnField };
             return index;
         }
         string available = columnNames is null
             ? $"the file has no header, so give a 0-based column index (0–{columnCount - 1})"
             : "available columns: " + string.Join(", ", columnNames.Select(n => $"'{n}'"));
-        throw new DataFormatException($"CSV: unknown label column '{Shorten(wanted)}'; {available}.");
+        throw new DataFormatException($"CSV: unknown label column '{Shorten(wanted)}'; {available}.") { Field = LabelColumnField };
     }
 
     /// <summary>A finite number in the invariant culture; surrounding spaces are allowed.</summary>
@@ -195,7 +206,7 @@ public static class CsvReader
             if (classNames.Length > maxClasses)
                 throw new DataFormatException(
                     $"CSV label column {Describe(labelColumn)}: {classNames.Length} distinct labels, more than the {maxClasses} classes allowed; " +
-                    "if the column holds numbers to predict, ask for task regression, or choose another label column.");
+                    "if the column holds numbers to predict, ask for task regression, or choose another label column.") { Field = LabelColumnField };
             if (classNames.Length < 2)
                 throw new DataFormatException(
                     $"CSV column {Describe(labelColumn)}: every label is '{Shorten(classNames[0])}'; classification needs at least two classes.");

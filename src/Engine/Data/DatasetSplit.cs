@@ -24,7 +24,7 @@ public static class DatasetSplit
             return (data, null);
 
         int samples = data.Samples;
-        int validationCount = (int)Math.Round(samples * validationFraction, MidpointRounding.AwayFromZero);
+        int validationCount = ValidationCount(samples, validationFraction);
         if (validationCount == 0 || validationCount == samples)
             throw new ArgumentException(
                 $"a validation fraction of {validationFraction} of {samples} samples leaves " +
@@ -39,4 +39,8 @@ public static class DatasetSplit
         Array.Sort(train);
         return (data.Subset(train, $"{data.Name} (training)"), data.Subset(validation, $"{data.Name} (validation)"));
     }
+
+    /// <summary>Samples held out: round(n · fraction), halves away from zero; 0 without a split.</summary>
+    public static int ValidationCount(int samples, double validationFraction) =>
+        validationFraction > 0 ? (int)Math.Round(samples * validationFraction, MidpointRounding.AwayFromZero) : 0;
 }

@@ -15,13 +15,7 @@ internal static class GzipDetection
     /// <summary>
     /// A stream of the uncompressed content: <paramref name="stream"/> itself (with its first bytes
     /// replayed) or a <see cref="GZipStream"/> over it. Disposing the result leaves
-    /// <paramref name="stream"/> open; the caller still owns it.
-    /// </summary>
-    public static Stream Decompressed(Stream stream, out bool wasCompressed) =>
-        Decompressed(stream, long.MaxValue, "input", out wasCompressed);
-
-    /// <summary>
-    /// As <see cref="Decompressed(Stream, out bool)"/>, and reading more than <paramref name="maxBytes"/>
+    /// <paramref name="stream"/> open; the caller still owns it. Reading more than <paramref name="maxBytes"/>
     /// uncompressed bytes throws a <see cref="DataFormatException"/>: a small gzip file can expand to gigabytes.
     /// </summary>
     public static Stream Decompressed(Stream stream, long maxBytes, string what, out bool wasCompressed)

@@ -38,7 +38,7 @@ public static class IdxReader
     {
         const string what = "IDX images file";
         maxBytes = Math.Min(maxBytes, MaxPayloadBytes);
-        return ReadDecompressed(stream, what, maxBytes, content =>
+        return ReadDecompressed(stream, what, "images", maxBytes, content =>
         {
             Span<byte> header = stackalloc byte[16];
             ReadHeader(content, header, ImagesMagic, dimensions: 3, what);
@@ -65,7 +65,7 @@ public static class IdxReader
     {
         const string what = "IDX labels file";
         maxBytes = Math.Min(maxBytes, MaxPayloadBytes);
-        return ReadDecompressed(stream, what, maxBytes, content =>
+        return ReadDecompressed(stream, what, "labels", maxBytes, content =>
         {
             Span<byte> header = stackalloc byte[8];
             ReadHeader(content, header, LabelsMagic, dimensions: 1, what);
@@ -102,7 +102,7 @@ public static class IdxReader
         if (labels.Length != images.Count)
             throw new DataFormatException(
                 $"IDX: the images file has {images.Count} images but the labels file has {labels.Length} labels; " +
-                "they must come from the same set (for example train-images with train-labels).");
+                "they must come from the same set (for example train-images with train-labels).") { Field = "labels" };
 
         var inputs = new float[images.Pixels.Length];
         for (int i = 0; i < inputs.Length; i++)
@@ -122,7 +122,8 @@ public static class IdxReader
         return Dataset.ForClassification(name, images.PixelsPerImage, inputs, classIndices, classNames);
     }
 
-    private static T ReadDecompressed<T>(Stream stream, string what, long maxPayloadBytes, Func<Stream, T> read)
+    /// <param name="field">The upload field of the file (<c>images</c>, <c>labels</c>): every problem found in it is named on it.</param>
+    private static T ReadDecompressed<T>(Stream stream, string what, string field, long maxPayloadBytes, Func<Stream, T> read)
     {
         ArgumentNullException.ThrowIfNull(stream);
         try
@@ -134,7 +135,11 @@ public static class IdxReader
         catch (InvalidDataException ex)
         {
             // GZipStream reports a damaged archive this way, possibly deep into the pixels.
-            throw new DataFormatException($"{what}: the gzip data is damaged ({ex.Message}).", ex);
+            throw new DataFormatException($"{what}: the gzip data is damaged ({ex.Message}).", ex) { Field = field };
+        }
+        catch (DataFormatException ex) when (ex.Field is null)
+        {
+            throw new DataFormatException(ex.Message, ex) { Field = field };
         }
     }
 

@@ -1,3 +1,4 @@
+using System.Numerics.Tensors;
 using BackpropService.Engine.Costs;
 using BackpropService.Engine.Data;
 
@@ -40,7 +41,7 @@ public static class Evaluator
         for (int s = 0; s < data.Samples; s++)
         {
             int actual = data.Labels![s];
-            int predicted = TrainedModel.ArgMax(predictions.AsSpan(s * classes, classes));
+            int predicted = TensorPrimitives.IndexOfMax<float>(predictions.AsSpan(s * classes, classes));
             confusion[actual][predicted]++;
             if (actual == predicted) correct++;
         }

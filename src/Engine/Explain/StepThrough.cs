@@ -10,8 +10,8 @@ namespace BackpropService.Engine.Explain;
 /// </summary>
 public static class StepThrough
 {
-    /// <summary>Bound on the size of a network given to the step-through (it returns every number).</summary>
-    public const int MaxParameters = 100_000;
+    /// <summary>Bounds on a network given to the step-through: it returns every number, so at most 100,000 parameters.</summary>
+    public static NetworkLimits Limits { get; } = new() { MaxParameters = 100_000 };
 
     /// <exception cref="ArgumentException">The input is inconsistent; <see cref="ArgumentException.ParamName"/> names the field.</exception>
     public static StepThroughResult Run(StepThroughInput request)
@@ -66,8 +66,8 @@ public static class StepThrough
     {
         if (request.Layers is null || request.Layers.Count == 0)
             throw new ArgumentException("give at least one layer", "layers");
-        if (request.Layers.Count > Network<double>.MaxLayers)
-            throw new ArgumentException($"at most {Network<double>.MaxLayers} layers", "layers");
+        if (request.Layers.Count > Limits.MaxLayers)
+            throw new ArgumentException($"at most {Limits.MaxLayers} layers are allowed, got {request.Layers.Count}", "layers");
         if (request.Input is null || request.Input.Length == 0)
             throw new ArgumentException("give the input values", "input");
         RequireFinite(request.Input, "input");
@@ -76,7 +76,6 @@ public static class StepThrough
         if (!Enum.IsDefined(request.Cost))
             throw new ArgumentException($"unknown cost; use {EnumNames.Accepted<CostKind>()}", "cost");
 
-        long parameters = 0;
         int previous = request.Input.Length;
         var specs = new LayerSpec[request.Layers.Count];
         for (int l = 0; l < request.Layers.Count; l++)
@@ -95,16 +94,13 @@ public static class StepThrough
             if (layer.Biases is null || layer.Biases.Length != layer.Weights.Length)
                 throw new ArgumentException($"needs {layer.Weights.Length} biases (one per neuron), got {layer.Biases?.Length ?? 0}", $"{field}.biases");
             RequireFinite(layer.Biases, $"{field}.biases");
-            if (!Enum.IsDefined(layer.Activation))
-                throw new ArgumentException($"unknown activation; use {EnumNames.Accepted<ActivationKind>()}", $"{field}.activation");
-            if (layer.Activation == ActivationKind.Softmax && l != request.Layers.Count - 1)
-                throw new ArgumentException("softmax is only allowed on the output (last) layer", $"{field}.activation");
-            parameters += (long)layer.Weights.Length * (previous + 1);
-            if (parameters > MaxParameters)
-                throw new ArgumentException($"the step-through takes networks of up to {MaxParameters} parameters", "layers");
             specs[l] = new LayerSpec(layer.Weights.Length, layer.Activation);
             previous = layer.Weights.Length;
         }
+
+        // Sizes, activations and the parameter count: the rules every network follows, under the step-through's limits.
+        if (new NetworkShape(request.Input.Length, specs).Check(Limits, "input") is [var first, ..])
+            throw new ArgumentException(first.Reason, first.Field);
 
         if (request.Target is null || request.Target.Length != previous)
             throw new ArgumentException($"the target needs {previous} values (one per output neuron), got {request.Target?.Length ?? 0}", "target");

@@ -1,7 +1,7 @@
 using System.Numerics;
 using System.Numerics.Tensors;
 using System.Runtime.CompilerServices;
-using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics.X86;
 
 namespace BackpropService.Engine.LinearAlgebra;
 
@@ -11,13 +11,28 @@ namespace BackpropService.Engine.LinearAlgebra;
 /// Every element of C is summed in the same order whatever the matrix sizes or the number of threads,
 /// so results are bit-reproducible.
 /// <para>
-/// <see cref="float"/> runs on the blocked, register-tiled Vector256/FMA kernels of <see cref="SingleGemm"/>
-/// (and may use several threads for large products); <see cref="double"/> (gradient checks, the step-through)
-/// runs on the plain reference loops below.
+/// <see cref="float"/> runs on FMA kernels (AVX2, or AVX-512 where the processor has it), chosen in one place,
+/// <see cref="RunSingle"/>: A·Bᵀ below <see cref="OuterProductKernel.MinRows"/> rows (one sample, small batches)
+/// on <see cref="DotProductKernel"/>, everything else on <see cref="OuterProductKernel"/>; large products may
+/// use several threads. <see cref="double"/> (gradient checks, the step-through) runs on the plain reference
+/// loops below.
 /// </para>
 /// </summary>
 public static class Gemm
 {
+    /// <summary>
+    /// Whether the float products may use AVX-512 (Vector512) where the processor has it; true by default. False
+    /// keeps them on AVX2 (Vector256), which gives the same bits: benchmarks set it to measure the AVX2 kernels.
+    /// Read once per product.
+    /// </summary>
+    public static bool AllowAvx512 { get; set; } = true;
+
+    /// <summary>The instruction set the float products run on now: "AVX-512", "AVX2", or "none" (the reference loops).</summary>
+    public static string InstructionSet =>
+        !SingleIsAccelerated ? "none" : AllowAvx512 && OuterProductKernel.Avx512Available ? "AVX-512" : "AVX2";
+
+    private static bool SingleIsAccelerated => Fma.IsSupported && Avx2.IsSupported;
+
     /// <summary>C[m×n] = α·A[m×k]·B[n×k]ᵀ, added to C when <paramref name="accumulate"/>.</summary>
     public static void MultiplyTransposedB<T>(ReadOnlySpan<T> a, ReadOnlySpan<T> b, Span<T> c, int m, int n, int k, T alpha, bool accumulate, int threads = 1)
         where T : unmanaged, IFloatingPointIeee754<T> =>
@@ -32,10 +47,9 @@ public static class Gemm
     {
         CheckLengths(a.Length, m * k, b.Length, n * k, c.Length, m * n);
         if (!bias.IsEmpty && bias.Length < n) throw new ArgumentException($"bias holds {bias.Length} elements, needs {n}.", nameof(bias));
-        if (typeof(T) == typeof(float) && SingleGemm.IsSupported)
+        if (typeof(T) == typeof(float) && SingleIsAccelerated)
         {
-            SingleGemm.MultiplyTransposedB(MemoryMarshal.Cast<T, float>(a), MemoryMarshal.Cast<T, float>(b), MemoryMarshal.Cast<T, float>(bias),
-                MemoryMarshal.Cast<T, float>(c), m, n, k, Unsafe.As<T, float>(ref alpha), accumulate, threads);
+            RunSingle(a, b, bias, c, default, relu: false, m, n, k, alpha, accumulate, transposeA: false, transposeB: true, threads);
             return;
         }
         for (int i = 0; i < m; i++)
@@ -53,7 +67,7 @@ public static class Gemm
 
     /// <summary>
     /// The forward product of a layer with its activation fused into the store, when a fused kernel exists
-    /// for it (float, AVX2 + FMA, at least <see cref="ForwardGemm.MinRows"/> rows): z = a·Wᵀ + b into
+    /// for it (float, AVX2 + FMA, at least <see cref="OuterProductKernel.MinRows"/> rows): z = a·Wᵀ + b into
     /// <paramref name="z"/> (skipped when empty) and σ(z) into <paramref name="activation"/> (skipped when empty),
     /// σ = ReLU when <paramref name="relu"/>, else identity. Gives the bits of <see cref="MultiplyTransposedB{T}(ReadOnlySpan{T}, ReadOnlySpan{T}, ReadOnlySpan{T}, Span{T}, int, int, int, T, bool, int)"/>
     /// followed by the activation's own Forward. Returns false (nothing written) when there is no such kernel.
@@ -62,18 +76,11 @@ public static class Gemm
         bool relu, int m, int n, int k, int threads)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
-        if (typeof(T) != typeof(float) || !SingleGemm.IsSupported || m < ForwardGemm.MinRows) return false;
+        if (typeof(T) != typeof(float) || !SingleIsAccelerated || m < OuterProductKernel.MinRows) return false;
         CheckLengths(a.Length, m * k, weights.Length, n * k, Math.Max(z.Length, activation.Length), m * n);
         if ((!z.IsEmpty && z.Length < m * n) || (!activation.IsEmpty && activation.Length < m * n) || bias.Length < n)
             throw new ArgumentException("z, activation or bias too short.");
-        unsafe
-        {
-            fixed (T* pa = a, pw = weights, pb = bias, pz = z, pact = activation)
-            {
-                ForwardGemm.Run((float*)pa, (float*)pw, (float*)pb, z.IsEmpty ? null : (float*)pz, activation.IsEmpty ? null : (float*)pact,
-                    relu, m, n, k, 1f, accumulate: false, threads);
-            }
-        }
+        RunSingle(a, weights, bias, z, activation, relu, m, n, k, T.One, accumulate: false, transposeA: false, transposeB: true, threads);
         return true;
     }
 
@@ -82,10 +89,9 @@ public static class Gemm
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         CheckLengths(a.Length, m * k, b.Length, k * n, c.Length, m * n);
-        if (typeof(T) == typeof(float) && SingleGemm.IsSupported)
+        if (typeof(T) == typeof(float) && SingleIsAccelerated)
         {
-            SingleGemm.Multiply(MemoryMarshal.Cast<T, float>(a), MemoryMarshal.Cast<T, float>(b), MemoryMarshal.Cast<T, float>(c),
-                m, n, k, Unsafe.As<T, float>(ref alpha), accumulate, transposeA: false, threads);
+            RunSingle(a, b, default, c, default, relu: false, m, n, k, alpha, accumulate, transposeA: false, transposeB: false, threads);
             return;
         }
         if (!accumulate) c[..(m * n)].Clear();
@@ -105,10 +111,9 @@ public static class Gemm
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         CheckLengths(a.Length, k * m, b.Length, k * n, c.Length, m * n);
-        if (typeof(T) == typeof(float) && SingleGemm.IsSupported)
+        if (typeof(T) == typeof(float) && SingleIsAccelerated)
         {
-            SingleGemm.Multiply(MemoryMarshal.Cast<T, float>(a), MemoryMarshal.Cast<T, float>(b), MemoryMarshal.Cast<T, float>(c),
-                m, n, k, Unsafe.As<T, float>(ref alpha), accumulate, transposeA: true, threads);
+            RunSingle(a, b, default, c, default, relu: false, m, n, k, alpha, accumulate, transposeA: true, transposeB: false, threads);
             return;
         }
         if (!accumulate) c[..(m * n)].Clear();
@@ -121,6 +126,32 @@ public static class Gemm
                 // c_i· += α a_pi b_p·
                 TensorPrimitives.MultiplyAdd(bRow, alpha * a[p * m + i], cRow, cRow);
             }
+        }
+    }
+
+    /// <summary>
+    /// The one place that picks a float kernel. z[m×n] = α·op(A)·op(B) (+ z) (+ bias), written to z and/or σ(z) to
+    /// activation (an empty span is not written; σ = ReLU when <paramref name="relu"/>, else identity).
+    /// A·Bᵀ with few rows and no activation runs on the dot-product kernel (nothing to pack); every other product
+    /// on the outer-product kernel. Lengths are checked by the caller; T is float.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static unsafe void RunSingle<T>(ReadOnlySpan<T> a, ReadOnlySpan<T> b, ReadOnlySpan<T> bias, Span<T> z, Span<T> activation, bool relu,
+        int m, int n, int k, T alpha, bool accumulate, bool transposeA, bool transposeB, int threads)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        if (m == 0 || n == 0) return;
+        float scale = Unsafe.As<T, float>(ref alpha);
+        fixed (T* pa = a, pb = b, pbias = bias, pz = z, pactivation = activation)
+        {
+            float* biasOrNull = bias.IsEmpty ? null : (float*)pbias;
+            float* zOrNull = z.IsEmpty ? null : (float*)pz;
+            float* activationOrNull = activation.IsEmpty ? null : (float*)pactivation;
+            if (transposeB && !transposeA && m < OuterProductKernel.MinRows && activationOrNull == null)
+                DotProductKernel.Run((float*)pa, (float*)pb, biasOrNull, zOrNull, m, n, k, scale, accumulate, threads);
+            else
+                OuterProductKernel.Run((float*)pa, (float*)pb, biasOrNull, zOrNull, activationOrNull, relu, m, n, k, scale, accumulate,
+                    transposeA, transposeB, AllowAvx512, threads);
         }
     }
 

@@ -1,3 +1,5 @@
+using BackpropService.Engine.Serialization;
+
 namespace BackpropService.Engine.Optimizers;
 
 /// <summary>
@@ -39,14 +41,14 @@ public sealed class AdamOptimizer : Optimizer
     internal override void WriteState(BinaryWriter writer)
     {
         writer.Write(_steps);
-        WriteArray(writer, _firstMoment);
-        WriteArray(writer, _secondMoment);
+        BinaryFields.WriteFloats(writer, _firstMoment);
+        BinaryFields.WriteFloats(writer, _secondMoment);
     }
 
     internal override void ReadState(BinaryReader reader)
     {
         _steps = reader.ReadInt64();
-        ReadArray(reader, _firstMoment);
-        ReadArray(reader, _secondMoment);
+        BinaryFields.ReadFloatsInto(reader, _firstMoment, "optimizer state");
+        BinaryFields.ReadFloatsInto(reader, _secondMoment, "optimizer state");
     }
 }

@@ -1,3 +1,4 @@
+using BackpropService.Engine.Serialization;
 using System.Numerics.Tensors;
 
 namespace BackpropService.Engine.Optimizers;
@@ -36,7 +37,7 @@ public sealed class MomentumOptimizer : Optimizer
         }
     }
 
-    internal override void WriteState(BinaryWriter writer) => WriteArray(writer, _velocity);
+    internal override void WriteState(BinaryWriter writer) => BinaryFields.WriteFloats(writer, _velocity);
 
-    internal override void ReadState(BinaryReader reader) => ReadArray(reader, _velocity);
+    internal override void ReadState(BinaryReader reader) => BinaryFields.ReadFloatsInto(reader, _velocity, "optimizer state");
 }

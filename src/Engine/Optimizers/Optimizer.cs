@@ -23,22 +23,8 @@ public abstract class Optimizer
         OptimizerKind.Sgd => new SgdOptimizer(),
         OptimizerKind.Momentum => new MomentumOptimizer(parameterCount, momentum, nesterov: false),
         OptimizerKind.Nesterov => new MomentumOptimizer(parameterCount, momentum, nesterov: true),
-        OptimizerKind.RmsProp => new RmsPropOptimizer(parameterCount),
+        OptimizerKind.Rmsprop => new RmsPropOptimizer(parameterCount),
         OptimizerKind.Adam => new AdamOptimizer(parameterCount),
         _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "unknown optimizer"),
     };
-
-    private protected static void WriteArray(BinaryWriter writer, float[] values)
-    {
-        writer.Write(values.Length);
-        foreach (float value in values) writer.Write(value);
-    }
-
-    private protected static void ReadArray(BinaryReader reader, float[] into)
-    {
-        int length = reader.ReadInt32();
-        if (length != into.Length)
-            throw new InvalidDataException($"optimizer state holds {length} values, the network has {into.Length} parameters.");
-        for (int i = 0; i < into.Length; i++) into[i] = reader.ReadSingle();
-    }
 }

@@ -6,6 +6,8 @@ public enum OptimizerKind
     Sgd,
     Momentum,
     Nesterov,
-    RmsProp,
+
+    /// <summary>RMSProp, spelled as one word so that <see cref="EnumNames"/> names it as users type it: <c>rmsprop</c>.</summary>
+    Rmsprop,
     Adam,
 }

@@ -1,3 +1,5 @@
+using BackpropService.Engine.Serialization;
+
 namespace BackpropService.Engine.Optimizers;
 
 /// <summary>RMSProp: s ← ρs + (1 − ρ)g², θ ← θ − η g / (√s + ε), with ρ = 0.9, ε = 1e−8.</summary>
@@ -9,7 +11,7 @@ public sealed class RmsPropOptimizer : Optimizer
 
     public RmsPropOptimizer(int parameterCount) => _meanSquare = new float[parameterCount];
 
-    public override OptimizerKind Kind => OptimizerKind.RmsProp;
+    public override OptimizerKind Kind => OptimizerKind.Rmsprop;
 
     public override void Step(Span<float> parameters, ReadOnlySpan<float> gradients, float learningRate)
     {
@@ -22,7 +24,7 @@ public sealed class RmsPropOptimizer : Optimizer
         }
     }
 
-    internal override void WriteState(BinaryWriter writer) => WriteArray(writer, _meanSquare);
+    internal override void WriteState(BinaryWriter writer) => BinaryFields.WriteFloats(writer, _meanSquare);
 
-    internal override void ReadState(BinaryReader reader) => ReadArray(reader, _meanSquare);
+    internal override void ReadState(BinaryReader reader) => BinaryFields.ReadFloatsInto(reader, _meanSquare, "optimizer state");
 }

@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using BackpropService.Engine.Activations;
 using BackpropService.Engine.Costs;
 using BackpropService.Engine.Data;
@@ -8,26 +9,52 @@ using BackpropService.Engine.Training;
 namespace BackpropService.Engine.Serialization;
 
 /// <summary>
-/// Field-level readers and writers shared by model files and checkpoints. Every read checks its value
+/// Field-level readers and writers shared by model files, checkpoints and stored datasets. Every read checks its value
 /// (enum defined, length within bounds) because the bytes may come from anywhere.
 /// </summary>
 internal static class BinaryFields
 {
-    public static void WriteFloats(BinaryWriter writer, ReadOnlySpan<float> values)
+    public static void WriteFloats(BinaryWriter writer, ReadOnlySpan<float> values) => WriteValues(writer, values);
+
+    public static void WriteInts(BinaryWriter writer, ReadOnlySpan<int> values) => WriteValues(writer, values);
+
+    /// <summary>Reads an array written by <see cref="WriteFloats"/> of at most <paramref name="maxLength"/> values.</summary>
+    public static float[] ReadFloats(BinaryReader reader, int maxLength) => ReadValues<float>(reader, maxLength);
+
+    /// <summary>Reads an array written by <see cref="WriteInts"/> of at most <paramref name="maxLength"/> values.</summary>
+    public static int[] ReadInts(BinaryReader reader, int maxLength) => ReadValues<int>(reader, maxLength);
+
+    /// <summary>Reads an array written by <see cref="WriteFloats"/> into <paramref name="destination"/>, which it must fill exactly.</summary>
+    /// <param name="what">What the array is, for the message when the lengths differ.</param>
+    public static void ReadFloatsInto(BinaryReader reader, Span<float> destination, string what)
     {
-        writer.Write(values.Length);
-        writer.Write(System.Runtime.InteropServices.MemoryMarshal.AsBytes(values));
+        int length = reader.ReadInt32();
+        if (length != destination.Length)
+            throw new InvalidDataException($"{what} holds {length} values, {destination.Length} expected.");
+        ReadExactly(reader, MemoryMarshal.AsBytes(destination));
     }
 
-    public static float[] ReadFloats(BinaryReader reader, int maxLength)
+    // A length, then the values' bytes (little-endian on every platform we run on).
+    private static void WriteValues<T>(BinaryWriter writer, ReadOnlySpan<T> values) where T : unmanaged
+    {
+        writer.Write(values.Length);
+        writer.Write(MemoryMarshal.AsBytes(values));
+    }
+
+    private static T[] ReadValues<T>(BinaryReader reader, int maxLength) where T : unmanaged
     {
         int length = reader.ReadInt32();
         if (length < 0 || length > maxLength) throw new InvalidDataException($"an array claims {length} values (at most {maxLength} expected).");
-        byte[] bytes = reader.ReadBytes(checked(length * sizeof(float)));
-        if (bytes.Length != length * sizeof(float)) throw new EndOfStreamException("the file ends inside an array.");
-        var values = new float[length];
-        System.Runtime.InteropServices.MemoryMarshal.Cast<byte, float>(bytes).CopyTo(values);
+        var values = new T[length];
+        ReadExactly(reader, MemoryMarshal.AsBytes(values.AsSpan()));
         return values;
+    }
+
+    /// <summary>Fills <paramref name="destination"/> from the reader; fewer bytes left is an <see cref="EndOfStreamException"/>.</summary>
+    public static void ReadExactly(BinaryReader reader, Span<byte> destination)
+    {
+        for (int read = 0, chunk; read < destination.Length; read += chunk)
+            if ((chunk = reader.Read(destination[read..])) == 0) throw new EndOfStreamException("the file ends inside an array.");
     }
 
     public static TEnum ReadEnum<TEnum>(BinaryReader reader) where TEnum : struct, Enum
@@ -60,11 +87,11 @@ internal static class BinaryFields
 
     public static LayerSpec[] ReadLayers(BinaryReader reader)
     {
-        var layers = new LayerSpec[ReadCount(reader, Network<float>.MaxLayers, "layers")];
+        var layers = new LayerSpec[ReadCount(reader, NetworkLimits.Engine.MaxLayers, "layers")];
         for (int l = 0; l < layers.Length; l++)
         {
             int size = reader.ReadInt32();
-            if (size < 1 || size > Network<float>.MaxLayerSize) throw new InvalidDataException($"layer {l} has size {size}.");
+            if (size < 1 || size > NetworkLimits.Engine.MaxLayerSize) throw new InvalidDataException($"layer {l} has size {size}.");
             layers[l] = new LayerSpec(size, ReadEnum<ActivationKind>(reader));
         }
         return layers;

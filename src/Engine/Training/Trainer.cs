@@ -22,9 +22,6 @@ public sealed class Trainer
     public const string CheckpointMagic = "BPSCHKPT";
     public const int CheckpointVersion = 1;
 
-    /// <summary>Rows evaluated at once when measuring validation loss.</summary>
-    private const int EvaluationRows = 256;
-
     private readonly Dataset _train;
     private readonly Dataset? _validation;
     private readonly Normalizer _normalizer;
@@ -54,7 +51,8 @@ public sealed class Trainer
 
     private Trainer(Dataset data, TrainingOptions options)
     {
-        options.Validate(data.Features, data.Outputs);
+        if (options.Check(DataShape.Of(data)) is [var first, ..])
+            throw new TrainingOptionsException(first.Field, first.Reason);
         Options = options;
         (Dataset train, Dataset? validation) = DatasetSplit.Split(data, options.ValidationSplit, options.Seed);
         _normalizer = Normalizer.Fit(options.Normalization, train);
@@ -62,7 +60,7 @@ public sealed class Trainer
         _validation = validation is null ? null : _normalizer.Apply(validation);
         _cost = Cost.For(options.Cost);
         _regularization = new Regularization(options.L2, options.L1, _train.Samples);
-        _batchSize = Math.Min(options.BatchSize, _train.Samples);
+        _batchSize = TrainingFootprint.BatchRowsFor(options.BatchSize, _train.Samples);
 
         Network = new Network<float>(data.Features, options.Layers) { Threads = options.Threads };
         WeightInitializer.Initialize(Network, options.Initialization, new SeededRandom(options.Seed ^ 0x1A17_1A11_5EED_0001UL));
@@ -70,7 +68,7 @@ public sealed class Trainer
         _shuffleRandom = new SeededRandom(options.Seed ^ 0x5A0F_F1E5_5EED_0002UL);
         _learningRate = options.LearningRate;
 
-        _workspace = Network.CreateWorkspace(Math.Max(_batchSize, EvaluationRows));
+        _workspace = Network.CreateWorkspace(TrainingFootprint.WorkspaceRowsFor(_batchSize));
         _gradients = new float[Network.ParameterCount];
         _batchInputs = new float[_batchSize * data.Features];
         _batchTargets = new float[_batchSize * data.Outputs];
@@ -128,7 +126,37 @@ public sealed class Trainer
         return trainer;
     }
 
-    private static Trainer ReadCheckpoint(ReadOnlySpan<byte> checkpoint, Dataset data)
+    /// <summary>
+    /// The model a checkpoint holds now: the weights after its last completed epoch (not the best-validation
+    /// ones <see cref="CreateModel"/> keeps, which can be epochs old), with the normalization fitted on the same
+    /// training split. Reads only the weights; it builds no trainer (no optimizer state, no batch buffers).
+    /// </summary>
+    /// <param name="checkpoint">The bytes of <see cref="CreateCheckpoint"/>.</param>
+    /// <param name="data">The data the run was started on (the normalization is fitted on its training split).</param>
+    /// <exception cref="DataFormatException">The checkpoint is damaged or belongs to other data.</exception>
+    public static TrainedModel ReadCurrentModel(ReadOnlySpan<byte> checkpoint, Dataset data) =>
+        ReadCheckpoint(checkpoint, data, (reader, options) =>
+        {
+            options.Validate(data.Features, data.Outputs);
+            ReadProgress(reader, options);
+            var network = new Network<float>(data.Features, options.Layers);
+            ReadParameters(reader, network.Parameters, "weights");
+            // The rest (optimizer and schedule state, best weights) only matters to a run that continues.
+            reader.BaseStream.Seek(0, SeekOrigin.End);
+            (Dataset train, _) = DatasetSplit.Split(data, options.ValidationSplit, options.Seed);
+            return new TrainedModel(network, Normalizer.Fit(options.Normalization, train), data.Task, data.ClassNames, options.Cost, options);
+        });
+
+    private static Trainer ReadCheckpoint(ReadOnlySpan<byte> checkpoint, Dataset data) =>
+        ReadCheckpoint(checkpoint, data, (reader, options) =>
+        {
+            var trainer = new Trainer(data, options);
+            trainer.ReadState(reader);
+            return trainer;
+        });
+
+    /// <summary>Checks the envelope and that the checkpoint was made on <paramref name="data"/>, then reads the rest with <paramref name="readState"/>.</summary>
+    private static T ReadCheckpoint<T>(ReadOnlySpan<byte> checkpoint, Dataset data, Func<BinaryReader, TrainingOptions, T> readState)
     {
         const string what = "training checkpoint";
         (byte[] payload, _) = BinaryEnvelope.Unwrap(checkpoint, CheckpointMagic, CheckpointVersion, what);
@@ -138,9 +166,7 @@ public sealed class Trainer
             int samples = reader.ReadInt32(), features = reader.ReadInt32(), outputs = reader.ReadInt32();
             if (samples != data.Samples || features != data.Features || outputs != data.Outputs)
                 throw new InvalidDataException($"it was made on data of {samples}×{features}→{outputs}, not {data.Samples}×{data.Features}→{data.Outputs}.");
-            var trainer = new Trainer(data, options);
-            trainer.ReadState(reader);
-            return trainer;
+            return readState(reader, options);
         });
     }
 
@@ -269,7 +295,7 @@ public sealed class Trainer
     {
         int correct = 0;
         for (int r = 0; r < rowLabels.Length; r++)
-            if (TrainedModel.ArgMax(outputs.Slice(r * width, width)) == rowLabels[r]) correct++;
+            if (TensorPrimitives.IndexOfMax(outputs.Slice(r * width, width)) == rowLabels[r]) correct++;
         return correct;
     }
 
@@ -361,13 +387,8 @@ public sealed class Trainer
 
     private void ReadState(BinaryReader reader)
     {
-        Epoch = reader.ReadInt32();
-        if (Epoch < 0 || Epoch > Options.Epochs) throw new InvalidDataException($"epoch {Epoch} is outside 0..{Options.Epochs}.");
-        IsFinished = reader.ReadBoolean();
-        StoppedEarly = reader.ReadBoolean();
-        float[] parameters = BinaryFields.ReadFloats(reader, Network.ParameterCount);
-        if (parameters.Length != Network.ParameterCount) throw new InvalidDataException("the weights do not fit the architecture.");
-        parameters.CopyTo(Network.Parameters, 0);
+        (Epoch, IsFinished, StoppedEarly) = ReadProgress(reader, Options);
+        ReadParameters(reader, Network.Parameters, "weights");
         _optimizer.ReadState(reader);
         _shuffleRandom = SeededRandom.ReadState(reader);
         _learningRate = reader.ReadDouble();
@@ -377,8 +398,23 @@ public sealed class Trainer
         _epochsSinceBest = reader.ReadInt32();
         if (reader.ReadBoolean())
         {
-            _bestParameters = BinaryFields.ReadFloats(reader, Network.ParameterCount);
-            if (_bestParameters.Length != Network.ParameterCount) throw new InvalidDataException("the best weights do not fit the architecture.");
+            _bestParameters = new float[Network.ParameterCount];
+            ReadParameters(reader, _bestParameters, "best weights");
         }
+    }
+
+    /// <summary>The completed epochs and whether training had ended, as <see cref="WriteState"/> wrote them first.</summary>
+    private static (int Epoch, bool IsFinished, bool StoppedEarly) ReadProgress(BinaryReader reader, TrainingOptions options)
+    {
+        int epoch = reader.ReadInt32();
+        if (epoch < 0 || epoch > options.Epochs) throw new InvalidDataException($"epoch {epoch} is outside 0..{options.Epochs}.");
+        return (epoch, reader.ReadBoolean(), reader.ReadBoolean());
+    }
+
+    private static void ReadParameters(BinaryReader reader, float[] destination, string what)
+    {
+        float[] parameters = BinaryFields.ReadFloats(reader, destination.Length);
+        if (parameters.Length != destination.Length) throw new InvalidDataException($"the {what} do not fit the architecture.");
+        parameters.CopyTo(destination, 0);
     }
 }

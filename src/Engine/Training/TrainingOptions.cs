@@ -51,82 +51,114 @@ public sealed record TrainingOptions
     /// <summary>Threads the engine may use for large matrix products; results do not depend on it.</summary>
     public int Threads { get; init; } = 1;
 
-    /// <summary>Largest accepted values (the service may set tighter ones).</summary>
-    public const int MaxEpochs = 100_000, MaxBatchSize = 1 << 20, MaxThreads = 256;
+    /// <summary>The field that names the data in <see cref="Check"/>'s violations (the input size comes from it).</summary>
+    public const string DataField = "data";
 
     /// <summary>Throws <see cref="TrainingOptionsException"/> naming the first field that cannot work with data of this shape.</summary>
     public void Validate(int inputs, int outputs)
     {
-        if (Layers is null || Layers.Count == 0)
-            throw new TrainingOptionsException("layers", "give at least one layer (the output layer)");
-        if (Layers.Count > Network<float>.MaxLayers)
-            throw new TrainingOptionsException("layers", $"at most {Network<float>.MaxLayers} layers are allowed, got {Layers.Count}");
-        for (int l = 0; l < Layers.Count; l++)
-        {
-            LayerSpec layer = Layers[l];
-            if (layer is null)
-                throw new TrainingOptionsException($"layers[{l}]", "layer is missing");
-            if (layer.Size < 1 || layer.Size > Network<float>.MaxLayerSize)
-                throw new TrainingOptionsException($"layers[{l}].size", $"size must be between 1 and {Network<float>.MaxLayerSize}, got {layer.Size}");
-            if (!Enum.IsDefined(layer.Activation))
-                throw new TrainingOptionsException($"layers[{l}].activation", $"unknown activation; use {EnumNames.Accepted<ActivationKind>()}");
-            if (layer.Activation == ActivationKind.Softmax && l != Layers.Count - 1)
-                throw new TrainingOptionsException($"layers[{l}].activation", "softmax is only allowed on the output (last) layer");
-        }
+        if (Check(new DataShape(inputs, outputs)) is [var first, ..])
+            throw new TrainingOptionsException(first.Field, first.Reason);
+    }
 
-        LayerSpec output = Layers[^1];
-        int last = Layers.Count - 1;
-        if (output.Size != outputs)
-            throw new TrainingOptionsException($"layers[{last}].size", $"the output layer must have {outputs} neurons to match the dataset's outputs, got {output.Size}");
-        if (output.Activation == ActivationKind.Softmax && output.Size < 2)
-            throw new TrainingOptionsException($"layers[{last}].activation", "softmax over a single output is always 1; use sigmoid for one output");
+    /// <summary>
+    /// Every rule these options break for data of this shape, under <paramref name="limits"/> (the engine's own when
+    /// null, never looser). With the number of samples it also checks the validation split and the trainer's buffers
+    /// (<see cref="TrainingFootprint"/>).
+    /// </summary>
+    public IReadOnlyList<RuleViolation> Check(DataShape data, TrainingLimits? limits = null)
+    {
+        ArgumentNullException.ThrowIfNull(data);
+        limits ??= TrainingLimits.Engine;
+        var violations = new List<RuleViolation>();
+        void Add(string field, string reason) => violations.Add(new RuleViolation(field, reason));
+
+        var shape = new NetworkShape(data.Features, Layers);
+        violations.AddRange(shape.Check(limits.Network, DataField));
+        bool shapeIsValid = violations.Count == 0;
+        if (shapeIsValid)
+        {
+            LayerSpec output = Layers[^1];
+            int last = Layers.Count - 1;
+            if (output.Size != data.Outputs)
+                Add($"layers[{last}].size", $"the output layer must have {data.Outputs} neurons to match {(data.Name is null ? "the dataset's outputs" : $"dataset '{data.Name}' ({data.Outputs} outputs)")}, got {output.Size}");
+            if (output.Activation == ActivationKind.Softmax && output.Size < 2)
+                Add($"layers[{last}].activation", "softmax over a single output is always 1; use sigmoid for one output");
+        }
         if (!Enum.IsDefined(Cost))
-            throw new TrainingOptionsException("cost", $"unknown cost; use {EnumNames.Accepted<CostKind>()}");
-        if (Costs.Cost.For(Cost).Incompatibility(output.Activation) is { } why)
-            throw new TrainingOptionsException("cost", why);
+            Add("cost", $"unknown cost; use {EnumNames.Accepted<CostKind>()}");
+        else if (shapeIsValid && Costs.Cost.For(Cost).Incompatibility(Layers[^1].Activation) is { } why)
+            Add("cost", why);
         if (!Enum.IsDefined(Optimizer))
-            throw new TrainingOptionsException("optimizer", $"unknown optimizer; use {EnumNames.Accepted<OptimizerKind>()}");
+            Add("optimizer", $"unknown optimizer; use {EnumNames.Accepted<OptimizerKind>()}");
         if (!double.IsFinite(LearningRate) || LearningRate <= 0 || LearningRate > 1000)
-            throw new TrainingOptionsException("learningRate", $"learning rate must be greater than 0 and at most 1000, got {LearningRate}");
+            Add("learningRate", $"the learning rate must be greater than 0 and at most 1000, got {LearningRate}");
         if (!float.IsFinite(Momentum) || Momentum < 0 || Momentum >= 1)
-            throw new TrainingOptionsException("momentum", $"momentum must be in [0, 1), got {Momentum}");
-        if (BatchSize < 1 || BatchSize > MaxBatchSize)
-            throw new TrainingOptionsException("batchSize", $"batch size must be between 1 and {MaxBatchSize}, got {BatchSize}");
-        if (Epochs < 1 || Epochs > MaxEpochs)
-            throw new TrainingOptionsException("epochs", $"epochs must be between 1 and {MaxEpochs}, got {Epochs}");
+            Add("momentum", $"momentum must be in [0, 1), got {Momentum}");
+        if (BatchSize < 1 || BatchSize > limits.MaxBatchSize)
+            Add("batchSize", $"the batch size must be between 1 and {limits.MaxBatchSize}, got {BatchSize}");
+        if (Epochs < 1 || Epochs > limits.MaxEpochs)
+            Add("epochs", $"epochs must be between 1 and {limits.MaxEpochs}, got {Epochs}");
         if (!float.IsFinite(L2) || L2 < 0)
-            throw new TrainingOptionsException("l2", $"λ must be a finite number ≥ 0, got {L2}");
+            Add("l2", $"λ must be a finite number ≥ 0, got {L2}");
         if (!float.IsFinite(L1) || L1 < 0)
-            throw new TrainingOptionsException("l1", $"λ must be a finite number ≥ 0, got {L1}");
+            Add("l1", $"λ must be a finite number ≥ 0, got {L1}");
         if (!Enum.IsDefined(Initialization))
-            throw new TrainingOptionsException("init", $"unknown initialization; use {EnumNames.Accepted<InitializationKind>()}");
-        if (!double.IsFinite(ValidationSplit) || ValidationSplit < 0 || ValidationSplit >= 1)
-            throw new TrainingOptionsException("validationSplit", $"validation split must be in [0, 1), got {ValidationSplit}");
+            Add("init", $"unknown initialization; use {EnumNames.Accepted<InitializationKind>()}");
+        bool splitIsValid = double.IsFinite(ValidationSplit) && ValidationSplit >= 0 && ValidationSplit < 1;
+        if (!splitIsValid)
+            Add("validationSplit", $"the validation split must be in [0, 1), got {ValidationSplit}");
         if (EarlyStoppingPatience is { } patience)
         {
             if (patience < 1)
-                throw new TrainingOptionsException("earlyStoppingPatience", $"patience must be at least 1 epoch, got {patience}");
-            if (ValidationSplit == 0)
-                throw new TrainingOptionsException("earlyStoppingPatience", "early stopping watches the validation loss; set validationSplit above 0");
+                Add("earlyStoppingPatience", $"patience must be at least 1 epoch, got {patience}");
+            else if (ValidationSplit == 0)
+                Add("earlyStoppingPatience", "early stopping watches the validation loss; set validationSplit above 0");
         }
         if (!Enum.IsDefined(Normalization))
-            throw new TrainingOptionsException("normalize", $"unknown normalization; use {EnumNames.Accepted<NormalizationKind>()}");
-        if (Threads < 1 || Threads > MaxThreads)
-            throw new TrainingOptionsException("threads", $"threads must be between 1 and {MaxThreads}, got {Threads}");
+            Add("normalize", $"unknown normalization; use {EnumNames.Accepted<NormalizationKind>()}");
+        if (Threads < 1 || Threads > limits.MaxThreads)
+            Add("threads", $"threads must be between 1 and {limits.MaxThreads}, got {Threads}");
+        CheckSchedule(Schedule ?? LearningRateSchedule.Constant, Add);
 
-        LearningRateSchedule schedule = Schedule ?? LearningRateSchedule.Constant;
-        if (!Enum.IsDefined(schedule.Kind))
-            throw new TrainingOptionsException("schedule.kind", $"unknown schedule; use {EnumNames.Accepted<LearningRateScheduleKind>()}");
-        if (schedule.Kind != LearningRateScheduleKind.Constant)
+        if (data.Samples is { } samples && splitIsValid)
         {
-            if (!double.IsFinite(schedule.Factor) || schedule.Factor <= 0 || schedule.Factor >= 1)
-                throw new TrainingOptionsException("schedule.factor", $"the decay factor must be in (0, 1), got {schedule.Factor}");
-            if (schedule.StepEpochs < 1)
-                throw new TrainingOptionsException("schedule.stepEpochs", $"step must be at least 1 epoch, got {schedule.StepEpochs}");
-            if (schedule.Patience < 1)
-                throw new TrainingOptionsException("schedule.patience", $"patience must be at least 1 epoch, got {schedule.Patience}");
-            if (!double.IsFinite(schedule.MinLearningRate) || schedule.MinLearningRate < 0)
-                throw new TrainingOptionsException("schedule.minLearningRate", $"the minimum learning rate must be ≥ 0, got {schedule.MinLearningRate}");
+            // DatasetSplit refuses a split that leaves either part empty.
+            int validation = DatasetSplit.ValidationCount(samples, ValidationSplit);
+            if (ValidationSplit > 0 && (validation < 1 || validation > samples - 1))
+            {
+                Add("validationSplit",
+                    $"a validation split of {ValidationSplit} of the {samples:N0} samples{(data.Name is null ? "" : $" of dataset '{data.Name}'")} holds out {validation:N0} " +
+                    $"(round({samples:N0} × {ValidationSplit})), which leaves {(validation < 1 ? "no validation" : "no training")} samples. " +
+                    "Choose another split, 0 for no validation, or use more data");
+            }
+            else if (shapeIsValid && BatchSize >= 1 && TrainingFootprint.Of(this, data) is var footprint
+                && footprint.ActivationValues > limits.MaxActivationValues)
+            {
+                Add("batchSize",
+                    $"training would hold {footprint.ActivationValues:N0} values in memory (max(batch {footprint.BatchRows:N0}, " +
+                    $"{TrainingFootprint.EvaluationRows}) rows × {shape.NeuronCount:N0} neurons × 3, plus the batch's inputs and targets and " +
+                    $"the validation outputs); the limit is {limits.MaxActivationValues:N0}. Use a smaller batch size or narrower layers");
+            }
         }
+        return violations;
+    }
+
+    private static void CheckSchedule(LearningRateSchedule schedule, Action<string, string> add)
+    {
+        if (!Enum.IsDefined(schedule.Kind))
+        {
+            add("schedule.kind", $"unknown schedule; use {EnumNames.Accepted<LearningRateScheduleKind>()}");
+            return;
+        }
+        if (schedule.Kind == LearningRateScheduleKind.Constant) return;
+        if (!double.IsFinite(schedule.Factor) || schedule.Factor <= 0 || schedule.Factor >= 1)
+            add("schedule.factor", $"the decay factor must be in (0, 1), got {schedule.Factor}");
+        if (schedule.StepEpochs < 1)
+            add("schedule.stepEpochs", $"step must be at least 1 epoch, got {schedule.StepEpochs}");
+        if (schedule.Patience < 1)
+            add("schedule.patience", $"patience must be at least 1 epoch, got {schedule.Patience}");
+        if (!double.IsFinite(schedule.MinLearningRate) || schedule.MinLearningRate < 0)
+            add("schedule.minLearningRate", $"the minimum learning rate must be ≥ 0, got {schedule.MinLearningRate}");
     }
 }

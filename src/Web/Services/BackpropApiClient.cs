@@ -55,6 +55,9 @@ public sealed class BackpropApiClient(HttpClient http, DashboardSession session)
         return await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
     }
 
+    public Task<ApiResult<RequestLimits>> GetLimitsAsync(CancellationToken cancellationToken = default) =>
+        SendAsync<RequestLimits>(HttpMethod.Get, "api/limits", null, cancellationToken);
+
     public Task<ApiResult<List<DatasetInfo>>> ListDatasetsAsync(CancellationToken cancellationToken = default) =>
         SendAsync<List<DatasetInfo>>(HttpMethod.Get, "api/datasets", null, cancellationToken);
 

@@ -40,7 +40,7 @@ window.backpropDashboard = {
         context.fillRect(0, 0, canvas.width, canvas.height);
     },
 
-    // The drawing as 28×28 values in [0, 1], centred by its centre of mass in a 20×20 box like MNIST.
+    // The drawing as 28×28 values in [0, 1]: its bounding box scaled into a 20×20 box, centred in the 28×28 image.
     readDigitCanvas(canvas) {
         const source = canvas.getContext("2d").getImageData(0, 0, canvas.width, canvas.height).data;
         let minX = canvas.width, minY = canvas.height, maxX = -1, maxY = -1;

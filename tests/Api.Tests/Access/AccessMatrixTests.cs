@@ -22,7 +22,7 @@ namespace BackpropService.Api.Tests.Access;
 public sealed class AccessMatrixTests
 {
     /// <summary>What an endpoint needs: nothing, or a key granting a scope.</summary>
-    public enum Need { Anonymous, Predict, Train, Metrics, Admin }
+    public enum Need { Anonymous, AnyKey, Predict, Train, Metrics, Admin }
 
     /// <summary>One endpoint: its method ("*" for any) and route pattern, what it needs, and how to build a request to it.</summary>
     private sealed record Row(string Method, string Pattern, Need Need, bool Owned, Func<Resources, Task<HttpRequestMessage>> Request);
@@ -49,6 +49,15 @@ public sealed class AccessMatrixTests
             var response = await world.Admin.PostAsync("/api/models?name=fresh", content);
             Assert.True(response.IsSuccessStatusCode, await response.Content.ReadAsStringAsync());
             return (await response.Content.ReadFromJsonAsync<ModelInfo>(ApiClient.Json))!.Id;
+        }
+
+        /// <summary>A new alias of the shared model, set by the admin.</summary>
+        public async Task<string> FreshAliasAsync()
+        {
+            string alias = "a" + Guid.NewGuid().ToString("N")[..8];
+            var response = await world.Admin.PutAsJsonAsync($"/api/models/{model.Name}/aliases/{alias}", new SetAliasRequest(model.Version), ApiClient.Json);
+            Assert.True(response.IsSuccessStatusCode, await response.Content.ReadAsStringAsync());
+            return alias;
         }
 
         public async Task<string> FreshKeyIdAsync() => (await world.CreateKeyAsync("fresh", ApiKeyScope.Predict)).Id;
@@ -114,6 +123,16 @@ public sealed class AccessMatrixTests
         }),
         new("DELETE", "/api/models/{id}", Need.Admin, false, async r => Delete($"/api/models/{await r.FreshModelIdAsync()}")),
 
+        new("GET", "/api/limits", Need.AnyKey, false, _ => Task.FromResult(Get("/api/limits"))),
+        new("*", "/metrics", Need.Metrics, false, _ => Task.FromResult(Get("/metrics"))),
+        new("GET", "/api/models/{name}/aliases/", Need.Predict, false, r => Task.FromResult(Get($"/api/models/{r.Model.Name}/aliases"))),
+        new("PUT", "/api/models/{name}/aliases/{alias}", Need.Admin, false, r =>
+            Task.FromResult(new HttpRequestMessage(HttpMethod.Put, $"/api/models/{r.Model.Name}/aliases/prod")
+            {
+                Content = JsonContent.Create(new SetAliasRequest(r.Model.Version), options: ApiClient.Json),
+            })),
+        new("DELETE", "/api/models/{name}/aliases/{alias}", Need.Admin, false, async r =>
+            Delete($"/api/models/{r.Model.Name}/aliases/{await r.FreshAliasAsync()}")),
         new("POST", "/predict", Need.Predict, false, r => Task.FromResult(Post("/predict", new PredictRequest(r.Model.Id, [[0f, 1f]])))),
         new("POST", "/api/explain", Need.Train, false, _ => Task.FromResult(Post("/api/explain", new ExplainRequest(
             [new ExplainLayer([[0.15, 0.20], [0.25, 0.30]], [0.35, 0.35], Activation.Sigmoid)], [0.05, 0.10], [0.01, 0.99], Cost.Quadratic, 0.5)))),
@@ -219,6 +238,7 @@ public sealed class AccessMatrixTests
         if (row.Need == Need.Anonymous) return HttpStatusCode.OK;
         if (caller is CallerKind.NoKey or CallerKind.UnknownKey or CallerKind.ExpiredKey or CallerKind.RevokedKey)
             return HttpStatusCode.Unauthorized;
+        if (row.Need == Need.AnyKey) return HttpStatusCode.OK;
         ApiKeyScope[] held = caller switch
         {
             CallerKind.Predict => [ApiKeyScope.Predict],

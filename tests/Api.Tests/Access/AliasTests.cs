@@ -160,18 +160,19 @@ public sealed class AliasTests
     }
 
     [Fact]
-    public async Task A_model_whose_own_name_holds_an_at_sign_keeps_answering_to_it()
+    public async Task A_new_model_name_may_not_hold_an_at_sign_so_it_can_never_shadow_a_pinned_version()
     {
         using var database = new TempDatabase();
         await using var factory = database.CreateFactory();
         var client = factory.CreateClient();
-        var team = await client.ImportAsync(PredictClient.XorModel(seed: 1), "team@prod");
-        var net = await client.ImportAsync(PredictClient.XorModel(seed: 2), "team");
-        await SetAliasAsync(client, "team", "staging", 1);
+        await client.ImportAsync(PredictClient.XorModel(seed: 1), "team");
 
-        Assert.Equal(team.Id, await PredictedModelAsync(client, "team@prod"));
-        Assert.Equal(net.Id, await PredictedModelAsync(client, "team@staging"));
-        Assert.Equal(net.Id, await PredictedModelAsync(client, "team@1"));
+        using var file = new ByteArrayContent(PredictClient.XorModel(seed: 2));
+        file.Headers.ContentType = new("application/octet-stream");
+        var import = await client.PostAsync("/api/models?name=team%401", file);
+        Assert.Contains("'@'", (await ProblemAsync(import, HttpStatusCode.BadRequest, "name")).GetString());
+        var submit = await client.PostAsJsonAsync("/api/jobs", PredictClient.XorJob("team@1", seed: 3), ApiClient.Json);
+        Assert.Contains("'@'", (await ProblemAsync(submit, HttpStatusCode.BadRequest, "name")).GetString());
     }
 
     [Fact]

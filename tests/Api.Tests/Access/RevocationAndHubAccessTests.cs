@@ -98,6 +98,15 @@ public sealed class RevocationAndHubAccessTests : IDisposable
         using var admin = factory.CreateClient();
         var key = await new KeyClient(admin).CreateAsync("watcher", ApiKeyScope.Train);
         using var trainer = factory.CreateClientWithKey(key.Key);
+
+        // Listen to every job's updates before submitting, so the final JobUpdated cannot be missed however fast the job is.
+        await using var hub = Connect(factory.Server, key.Key);
+        var live = new List<int>();
+        var updates = System.Threading.Channels.Channel.CreateUnbounded<Job>();
+        hub.On<EpochMetrics>(TrainingHubMethods.EpochCompleted, m => { lock (live) live.Add(m.Epoch); });
+        hub.On<Job>(TrainingHubMethods.JobUpdated, j => updates.Writer.TryWrite(j));
+        await hub.StartAsync();
+        await hub.InvokeAsync(TrainingHubMethods.SubscribeToJobs);
         var job = await trainer.SubmitJobAsync(new SubmitJobRequest
         {
             Name = "hub-access",
@@ -110,18 +119,11 @@ public sealed class RevocationAndHubAccessTests : IDisposable
             Epochs = 30,
             Seed = 3,
         });
-
-        await using var hub = Connect(factory.Server, key.Key);
-        var live = new List<int>();
-        var finished = new TaskCompletionSource<Job>(TaskCreationOptions.RunContinuationsAsynchronously);
-        hub.On<EpochMetrics>(TrainingHubMethods.EpochCompleted, m => { lock (live) live.Add(m.Epoch); });
-        hub.On<Job>(TrainingHubMethods.JobUpdated, j =>
-        {
-            if (j.Id == job.Id && j.Status is JobStatus.Succeeded or JobStatus.Failed or JobStatus.Cancelled) finished.TrySetResult(j);
-        });
-        await hub.StartAsync();
         var stored = await hub.InvokeAsync<List<EpochMetrics>>(TrainingHubMethods.SubscribeToJob, job.Id);
-        var final = await finished.Task.WaitAsync(Timeout);
+        using var timeout = new CancellationTokenSource(Timeout);
+        Job final;
+        do final = await updates.Reader.ReadAsync(timeout.Token);
+        while (final.Id != job.Id || final.Status is JobStatus.Queued or JobStatus.Running);
 
         Assert.Equal(JobStatus.Succeeded, final.Status);
         lock (live)

@@ -89,7 +89,7 @@ public sealed class BinaryPredictTests
     }
 
     [Fact]
-    public async Task The_trivial_bench_endpoint_exists_only_when_switched_on()
+    public async Task The_trivial_bench_endpoint_exists_only_in_the_bench_host()
     {
         using var database = new TempDatabase();
         const string body = """{"model":"x","inputs":[[1,2,3,4,5,6,7,8,9,10,11]]}""";
@@ -98,7 +98,9 @@ public sealed class BinaryPredictTests
             var response = await off.CreateClient().PostAsync("/bench/trivial", new StringContent(body, System.Text.Encoding.UTF8, "application/json"));
             Assert.NotEqual(HttpStatusCode.OK, response.StatusCode);
         }
-        await using var on = database.CreateFactory(new Dictionary<string, string?> { ["Bench:TrivialEndpoint"] = "true" });
+        // What bench/PredictLoad.Host adds to the service when bench/predict-load.sh starts it.
+        await using var service = database.CreateFactory();
+        await using var on = service.WithWebHostBuilder(new BackpropService.Bench.PredictLoadHost.TrivialEndpointStartup().Configure);
         var sums = JsonSerializer.Deserialize<float[]>(await (await on.CreateClient().PostAsync("/bench/trivial",
             new StringContent(body, System.Text.Encoding.UTF8, "application/json"))).Content.ReadAsStringAsync())!;
         Assert.Equal([12f, 2, 3, 4, 5, 6, 7, 8, 9, 10], sums);

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Net;
+using System.Numerics.Tensors;
 using System.Text;
 using System.Text.Json;
 using BackpropService.Api.Predict;
@@ -39,8 +40,8 @@ public sealed class JsonPredictTests
             var expected = new float[engine.Outputs];
             engine.Predict(rows[i], expected);
             Assert.Equal(expected, answer.Predictions[i].Outputs);
-            Assert.Equal(TrainedModel.ArgMax(expected), answer.Predictions[i].Class);
-            Assert.Equal(engine.ClassNames![TrainedModel.ArgMax(expected)], answer.Predictions[i].Label);
+            Assert.Equal(TensorPrimitives.IndexOfMax<float>(expected), answer.Predictions[i].Class);
+            Assert.Equal(engine.ClassNames![TensorPrimitives.IndexOfMax<float>(expected)], answer.Predictions[i].Label);
         }
         using var json = JsonDocument.Parse(text);
         Assert.Equal(["modelId", "predictions"], json.RootElement.EnumerateObject().Select(p => p.Name));

@@ -115,8 +115,8 @@ public static class PredictClient
     {
         Name = name,
         DatasetId = "xor",
-        Layers = [new LayerDefinition(4, Contracts.Activation.Tanh), new LayerDefinition(2, Contracts.Activation.Softmax)],
-        Cost = Contracts.Cost.CrossEntropy,
+        Layers = [new LayerDefinition(4, BackpropService.Contracts.Activation.Tanh), new LayerDefinition(2, BackpropService.Contracts.Activation.Softmax)],
+        Cost = BackpropService.Contracts.Cost.CrossEntropy,
         Epochs = 3,
         Seed = seed,
     };

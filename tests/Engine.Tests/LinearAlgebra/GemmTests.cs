@@ -18,8 +18,11 @@ public sealed class GemmTests
         [
             (1, 1, 1), (1, 7, 33), (7, 1, 5), (7, 7, 7), (33, 17, 9), (6, 16, 8), (13, 35, 257),
             (257, 33, 7), (2, 257, 300), (16, 5, 784), (40, 70, 600), (1, 30, 784), (10, 30, 784),
-            // the forward kernel (A·Bᵀ from 16 rows): 64- and 16-column slivers, partial 6-row panels, no k blocking
-            (16, 64, 1), (17, 65, 33), (23, 130, 784), (16, 10, 128), (31, 200, 300), (100, 256, 1030),
+            // the outer-product kernel: 64- and 16-column slivers, whole and partial 6-row panels, no k blocking
+            (16, 64, 1), (17, 65, 33), (23, 130, 784), (16, 10, 128), (31, 200, 300), (100, 256, 1030), (12, 64, 3),
+            // BP2 and BP4 of W1 (784-30-10, batch 10) and W2 (784-256-128-10, batch 64) with m < 16 or k < 32, a
+            // full-batch BP4 with k > 256, and k = 0 (C = 0, or C unchanged when accumulating, plus the bias)
+            (10, 30, 10), (30, 784, 10), (64, 128, 10), (10, 128, 64), (10, 30, 1000), (5, 9, 0), (20, 70, 0),
         ];
         foreach (Form form in Enum.GetValues<Form>())
             foreach ((int m, int n, int k) in shapes) data.Add(form, m, n, k);
@@ -49,6 +52,34 @@ public sealed class GemmTests
                 float[] one = Run<float>(form, m, n, k, 0.5f, accumulate, threads: 1, seed: m + n + k).C;
                 float[] two = Run<float>(form, m, n, k, 0.5f, accumulate, threads: 2, seed: m + n + k).C;
                 Assert.Equal(one, two);
+            }
+        }
+    }
+
+    [Theory]
+    [InlineData(Form.Plain)]
+    [InlineData(Form.TransposedA)]
+    [InlineData(Form.TransposedB)]
+    [InlineData(Form.TransposedBWithBias)]
+    public void Results_are_the_same_bits_with_and_without_AVX_512(Form form)
+    {
+        // Where the processor has no AVX-512 both runs take the AVX2 kernels, and the test holds trivially.
+        foreach ((int m, int n, int k) in new[] { (10, 30, 10), (30, 784, 10), (23, 130, 784), (131, 257, 300), (64, 100, 17) })
+        {
+            foreach (bool accumulate in new[] { false, true })
+            {
+                float[] wide = Run<float>(form, m, n, k, 0.5f, accumulate, threads: 2, seed: m + n + k).C;
+                float[] narrow;
+                Gemm.AllowAvx512 = false;
+                try
+                {
+                    narrow = Run<float>(form, m, n, k, 0.5f, accumulate, threads: 2, seed: m + n + k).C;
+                }
+                finally
+                {
+                    Gemm.AllowAvx512 = true;
+                }
+                Assert.Equal(wide, narrow);
             }
         }
     }
@@ -115,7 +146,7 @@ public sealed class GemmTests
                 for (int i = 0; i < expected.Length; i++)
                 {
                     double actual = double.CreateChecked(c[i]);
-                    Assert.True(Math.Abs(actual - expected[i]) <= tolerance * (1 + Math.Abs(expected[i])) * Math.Sqrt(k),
+                    Assert.True(Math.Abs(actual - expected[i]) <= tolerance * (1 + Math.Abs(expected[i])) * Math.Sqrt(Math.Max(k, 1)),
                         $"{form} {m}×{n}×{k} α={alpha} accumulate={accumulate}: C[{i / n},{i % n}] = {actual}, expected {expected[i]}");
                 }
             }

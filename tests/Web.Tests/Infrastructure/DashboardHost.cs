@@ -19,10 +19,11 @@ public sealed class DashboardHost : IAsyncDisposable
     private readonly string _folder = Path.Combine(Path.GetTempPath(), "backprop-web-tests", Guid.NewGuid().ToString("N"));
     private readonly Factory _factory;
 
-    public DashboardHost()
+    /// <param name="settings">Configuration on top of the defaults (for example <c>Training:Concurrency</c>).</param>
+    public DashboardHost(IReadOnlyDictionary<string, string?>? settings = null)
     {
         Directory.CreateDirectory(_folder);
-        _factory = new Factory(Path.Combine(_folder, "backprop.db"), HubOutage);
+        _factory = new Factory(Path.Combine(_folder, "backprop.db"), HubOutage, settings ?? new Dictionary<string, string?>());
         _factory.UseKestrel(options => options.Listen(System.Net.IPAddress.Loopback, 0));
         _factory.StartServer();
         var address = _factory.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
@@ -55,7 +56,7 @@ public sealed class DashboardHost : IAsyncDisposable
         }
     }
 
-    private sealed class Factory(string databasePath, HubOutage hubOutage) : WebApplicationFactory<Program>
+    private sealed class Factory(string databasePath, HubOutage hubOutage, IReadOnlyDictionary<string, string?> settings) : WebApplicationFactory<Program>
     {
         protected override void ConfigureWebHost(IWebHostBuilder builder)
         {
@@ -65,6 +66,7 @@ public sealed class DashboardHost : IAsyncDisposable
             builder.UseSetting("Training:PollSeconds", "1");
             builder.UseSetting("Logging:LogLevel:Default", "Warning");
             builder.UseSetting("Auth:AdminKey", AdminKey);
+            foreach (var (key, value) in settings) builder.UseSetting(key, value);
             builder.ConfigureServices(services => services.AddSingleton<IStartupFilter>(hubOutage));
         }
     }

@@ -26,22 +26,11 @@ public static class Format
         TimeSpan s => $"{(int)s.TotalHours} h {s.Minutes} min",
     };
 
-    public static string Status(JobStatus status) => status.ToString().ToLowerInvariant();
+    public static string Status(JobStatus status) => WireName.Of(status);
 
-    public static bool IsActive(JobStatus status) => status is JobStatus.Queued or JobStatus.Running;
-
-    /// <summary>
-    /// Whether <paramref name="current"/> is a later state of the job than <paramref name="incoming"/>
-    /// (queued, then running, then finished): a snapshot read before a live update can arrive after it.
-    /// </summary>
-    public static bool IsNewer(Job current, Job incoming) => Stage(current.Status) > Stage(incoming.Status);
-
-    private static int Stage(JobStatus status) => status switch
-    {
-        JobStatus.Queued => 0,
-        JobStatus.Running => 1,
-        _ => 2,
-    };
+    /// <summary>A network's layers as "30 leakyRelu–10 softmax", each activation spelled as the API spells it.</summary>
+    public static string Layers(IEnumerable<LayerShape> layers) =>
+        string.Join("–", layers.Select(layer => $"{layer.Size} {WireName.Of(layer.Activation)}"));
 
     /// <summary>Remaining time, from the mean of the measured epoch times (null until one epoch is measured).</summary>
     public static TimeSpan? Eta(Job job, IReadOnlyCollection<double> epochSeconds)

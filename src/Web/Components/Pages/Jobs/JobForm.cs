@@ -42,26 +42,28 @@ public sealed class JobForm
         Normalize = Normalize,
     };
 
-    public static JobForm Xor() => new()
+    /// <summary>The form filled in from <paramref name="request"/> (a <see cref="JobPresets"/> body); fields it leaves out keep the service's defaults.</summary>
+    public static JobForm From(SubmitJobRequest request)
     {
-        Name = "xor", DatasetId = "xor", Layers = [new(8, Activation.Tanh), new(2, Activation.Softmax)],
-        Cost = Cost.CrossEntropy, Optimizer = Optimizer.Adam, LearningRate = 0.05, BatchSize = 16, Epochs = 100,
-    };
-
-    public static JobForm Spirals() => new()
-    {
-        Name = "spirals", DatasetId = "spirals", Layers = [new(32, Activation.Tanh), new(32, Activation.Tanh), new(2, Activation.Softmax)],
-        Cost = Cost.CrossEntropy, Optimizer = Optimizer.Adam, LearningRate = 0.01, BatchSize = 16, Epochs = 300,
-        Init = Initialization.Xavier, EarlyStoppingPatience = 50,
-    };
-
-    /// <summary>Nielsen's 784-30-10 sigmoid network with quadratic cost and plain SGD (η = 3, m = 10), on an uploaded MNIST set.</summary>
-    public static JobForm MnistNielsen(string? datasetId) => new()
-    {
-        Name = "mnist", DatasetId = datasetId, Layers = [new(30, Activation.Sigmoid), new(10, Activation.Sigmoid)],
-        Cost = Cost.Quadratic, Optimizer = Optimizer.Sgd, LearningRate = 3.0, BatchSize = 10, Epochs = 30,
-        Init = Initialization.Normal,
-    };
+        var form = new JobForm();
+        form.Name = request.Name ?? form.Name;
+        form.DatasetId = request.DatasetId;
+        form.Layers = request.Layers?.Select(l => new LayerRow(l!.Size, l.Activation ?? default)).ToList() ?? form.Layers;
+        form.Cost = request.Cost ?? form.Cost;
+        form.Optimizer = request.Optimizer ?? form.Optimizer;
+        form.LearningRate = request.LearningRate ?? form.LearningRate;
+        form.Momentum = request.Momentum ?? form.Momentum;
+        form.BatchSize = request.BatchSize ?? form.BatchSize;
+        form.Epochs = request.Epochs ?? form.Epochs;
+        form.L2 = request.L2 ?? form.L2;
+        form.L1 = request.L1 ?? form.L1;
+        form.Init = request.Init ?? form.Init;
+        form.Seed = request.Seed ?? form.Seed;
+        form.ValidationSplit = request.ValidationSplit ?? form.ValidationSplit;
+        form.EarlyStoppingPatience = request.EarlyStoppingPatience ?? form.EarlyStoppingPatience;
+        form.Normalize = request.Normalize ?? form.Normalize;
+        return form;
+    }
 }
 
 /// <summary>One hidden or output layer in the form.</summary>

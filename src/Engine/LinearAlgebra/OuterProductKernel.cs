@@ -6,54 +6,52 @@ using System.Runtime.Intrinsics.X86;
 namespace BackpropService.Engine.LinearAlgebra;
 
 /// <summary>
-/// The forward product of a layer for batches of <see cref="MinRows"/> rows or more (and, with B copied
-/// rather than transposed and A read along its columns, <see cref="SingleGemm"/>'s A·B and Aᵀ·B):
-/// Z = α·A[m×k]·W[n×k]ᵀ (+ C) (+ bias), with ReLU or identity applied as Z is stored, into Z, into a
-/// separate activation matrix, or both (inference skips Z).
+/// Z = α·op(A)·op(B) (+ Z) (+ bias) as a sum of outer products: a register tile of 6 rows of Z grows by
+/// op(A)[rows, p] ⊗ op(B)[p, columns] for p = 0 … k−1. Every form backprop needs runs here: the forward pass
+/// A·Wᵀ (W stored n × k) from <see cref="MinRows"/> rows, with ReLU or identity applied as Z is stored (into Z,
+/// into a separate activation matrix, or both; inference skips Z), BP2 δ·W (A·B) and BP4 δᵀ·a (Aᵀ·B).
 /// <para>
-/// Wᵀ is packed once per call (the threads share the work and the result) into slivers of <see cref="Wide"/>
-/// columns (64 with AVX-512, 16 with AVX2; the last columns in slivers of 16), each k × width, zero-padded.
-/// A is not packed: a register tile of 6 rows broadcasts A straight from its rows (6 × k floats stay in L1),
-/// and runs over the whole of k against one sliver (from L2) with no blocking of k, then adds the bias,
-/// applies the activation and stores, once per element.
+/// op(B) is packed once per call (the threads share the work and the result) into slivers of 64 columns with
+/// AVX-512 or 16 with AVX2 (the last columns in slivers of 16), each k × width, zero-padded: Wᵀ through 8×8
+/// register transposes, B by copying rows. A is not packed: the tile broadcasts op(A) straight from memory
+/// (6 rows of A, or 6 adjacent columns of Aᵀ), runs over the whole of k against one sliver with no blocking of
+/// k, then scales, adds the bias, applies the activation and stores, once per element: from its registers for
+/// a whole tile, through a small buffer for the partial tiles at the edges.
 /// </para>
 /// <para>
-/// Determinism: each element is s = Σ_p a_ip·w_jp by one FMA per p in order from 0, then z = α·s
-/// (or s·α + C fused), then z + b_j, then max(z, 0) for ReLU, whatever the tile, the vector width
+/// Determinism: each element is s = Σ_p op(A)_ip·op(B)_pj by one FMA per p in order from 0, then z = α·s
+/// (or s·α + z fused), then z + b_j, then max(z, 0) for ReLU, whatever the tile, the vector width
 /// (AVX-512 and AVX2 give the same bits), the thread count or the blocking of columns.
 /// </para>
 /// </summary>
-internal static unsafe class ForwardGemm
+[SkipLocalsInit] // the edge-tile buffer is written whole by the kernel before it is read
+internal static unsafe class OuterProductKernel
 {
-    /// <summary>From this many rows on, packing Wᵀ pays; below, <see cref="SingleGemm"/>'s dot kernel.</summary>
+    /// <summary>From this many rows on, packing Wᵀ pays for A·Wᵀ; below, <see cref="DotProductKernel"/>.</summary>
     public const int MinRows = 16;
 
     private const int Rows = 6, Narrow = 16;
 
-    /// <summary>Packed Wᵀ per column block, in floats (512 KiB, about half of a core's L2).</summary>
+    /// <summary>Packed op(B) per column block, in floats (512 KiB, about half of a core's L2).</summary>
     private const int BlockFloats = 128 * 1024;
 
-    /// <summary>Products smaller than this many multiply-adds stay on one thread.</summary>
-    private const long ParallelThreshold = 1L << 20;
-
-    /// <summary>Whether the AVX-512 kernels run (Vector512 accelerated), else the AVX2 ones.</summary>
-    internal static readonly bool UseAvx512 = Avx512F.IsSupported && Vector512.IsHardwareAccelerated
-        && Environment.GetEnvironmentVariable("BACKPROP_GEMM_AVX2") != "1";
-
-    /// <summary>Width of the full slivers: 64 columns (four Vector512) or 16 (two Vector256).</summary>
-    private static readonly int Wide = UseAvx512 ? 64 : 16;
+    /// <summary>Whether this processor runs the Vector512 kernels (AVX-512F, accelerated).</summary>
+    public static bool Avx512Available => Avx512F.IsSupported && Vector512.IsHardwareAccelerated;
 
     [ThreadStatic] private static float[]? t_packed;
-    [ThreadStatic] private static ForwardWork? t_work;
+    [ThreadStatic] private static OuterProductWork? t_work;
 
     /// <summary>
-    /// Rows × columns of z = α·A·Wᵀ (+ C when <paramref name="accumulate"/>, read from <paramref name="z"/>)
-    /// (+ bias), written to <paramref name="z"/> (may be null), and σ(z) for σ = ReLU when <paramref name="relu"/>
-    /// else identity written to <paramref name="activation"/> (may be null). Leading dimension n for both.
+    /// z[m×n] = α·op(A)·op(B) (+ z when <paramref name="accumulate"/>) (+ bias[j] on every row when not null), written
+    /// to <paramref name="z"/> (may be null), and σ(z) for σ = ReLU when <paramref name="relu"/> else identity written
+    /// to <paramref name="activation"/> (may be null); leading dimension n for both. op(A) = A[m×k], or A[k×m]ᵀ when
+    /// <paramref name="transposeA"/>; op(B) = B[n×k]ᵀ when <paramref name="transposeB"/>, else B[k×n].
+    /// The Vector512 kernels run when <paramref name="avx512"/> (and <see cref="Avx512Available"/>), else the
+    /// Vector256 ones: the same bits either way.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void Run(float* a, float* w, float* bias, float* z, float* activation, bool relu, int m, int n, int k,
-        float alpha, bool accumulate, int threads, bool transposeA = false, bool transposeB = true)
+    public static void Run(float* a, float* b, float* bias, float* z, float* activation, bool relu, int m, int n, int k,
+        float alpha, bool accumulate, bool transposeA, bool transposeB, bool avx512, int threads)
     {
         if (m == 0 || n == 0) return;
         if (accumulate && z == null) throw new ArgumentException("accumulating needs z.");
@@ -64,14 +62,16 @@ internal static unsafe class ForwardGemm
             : (t_packed = GC.AllocateUninitializedArray<float>((int)Math.Max(needed, 16), pinned: true));
         float* packed = (float*)Unsafe.AsPointer(ref MemoryMarshal.GetArrayDataReference(buffer));
 
-        int parts = threads <= 1 || (long)m * n * k < ParallelThreshold ? 1 : Math.Min(threads, WorkerTeam.MaxParts);
-        ForwardWork work = t_work ??= new ForwardWork();
-        work.Set(a, w, bias, z, activation, packed, relu, m, n, k, alpha, accumulate);
+        int parts = ProductPartition.Parts(m, n, k, threads);
+        OuterProductWork work = t_work ??= new OuterProductWork();
+        work.Set(a, b, bias, z, activation, packed, relu, m, n, k, alpha, accumulate);
         work.TransposeA = transposeA;
         work.TransposeB = transposeB;
+        work.Avx512 = avx512 && Avx512Available;
+        work.Wide = work.Avx512 ? 64 : Narrow;
         if (parts == 1)
         {
-            Pack(w, n, k, packed, 0, n, transposeB);
+            Pack(b, n, k, packed, 0, n, work.Wide, transposeB);
             Compute(work, 0, m, 0, n);
             return;
         }
@@ -82,17 +82,20 @@ internal static unsafe class ForwardGemm
     }
 
     /// <summary>One product split into bands; reused per calling thread, so a call allocates nothing.</summary>
-    private sealed class ForwardWork : ParallelWork
+    private sealed class OuterProductWork : ParallelWork
     {
-        public float* A, W, Bias, Z, Activation, Packed;
-        public bool Relu, Accumulate, Packing, TransposeA, TransposeB;
+        public float* A, B, Bias, Z, Activation, Packed;
+        public bool Relu, Accumulate, Packing, TransposeA, TransposeB, Avx512;
         public int M, N, K;
+
+        /// <summary>Width of the full slivers: 64 columns (four Vector512) or 16 (two Vector256).</summary>
+        public int Wide;
         public float Alpha;
 
-        public void Set(float* a, float* w, float* bias, float* z, float* activation, float* packed, bool relu, int m, int n, int k, float alpha, bool accumulate)
+        public void Set(float* a, float* b, float* bias, float* z, float* activation, float* packed, bool relu, int m, int n, int k, float alpha, bool accumulate)
         {
             A = a;
-            W = w;
+            B = b;
             Bias = bias;
             Z = z;
             Activation = activation;
@@ -105,48 +108,39 @@ internal static unsafe class ForwardGemm
         {
             if (Packing)
             {
-                (int start, int end) = Band(N, Wide, part, parts);
-                if (start < end) Pack(W, N, K, Packed, start, end, TransposeB);
+                (int start, int end) = ProductPartition.Band(N, Wide, part, parts);
+                if (start < end) Pack(B, N, K, Packed, start, end, Wide, TransposeB);
                 return;
             }
-            // Rows when there are enough of them (every thread reads all of Wᵀ, packed once), else columns.
-            if (M >= 2 * Rows * parts && (4L * M >= N || N < 4 * Wide * parts))
+            if (ProductPartition.SplitsRows(M, N, Rows, Wide, parts))
             {
-                (int start, int end) = Band(M, Rows, part, parts);
+                (int start, int end) = ProductPartition.Band(M, Rows, part, parts);
                 if (start < end) Compute(this, start, end, 0, N);
             }
             else
             {
-                (int start, int end) = Band(N, Wide, part, parts);
+                (int start, int end) = ProductPartition.Band(N, Wide, part, parts);
                 if (start < end) Compute(this, 0, M, start, end);
             }
         }
-
-        private static (int Start, int End) Band(int length, int grain, int part, int parts)
-        {
-            int units = (length + grain - 1) / grain;
-            int start = (int)((long)units * part / parts) * grain;
-            int end = (int)((long)units * (part + 1) / parts) * grain;
-            return (Math.Min(start, length), Math.Min(end, length));
-        }
     }
 
-    /// <summary>The sliver that starts at column j0 (a multiple of 16): <see cref="Wide"/> columns, or 16 near the end.</summary>
+    /// <summary>The sliver that starts at column j0 (a multiple of 16): <paramref name="wide"/> columns, or 16 near the end.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static int SliverWidth(int j0, int n) => n - j0 >= Wide ? Wide : Narrow;
+    private static int SliverWidth(int j0, int n, int wide) => n - j0 >= wide ? wide : Narrow;
 
     /// <summary>
     /// Columns [start, end) of op(B) into their slivers: sliver j0 at packed + j0·k, element [p·width + jj] =
     /// op(B)[p, j0 + jj]. op(B) = Wᵀ for W stored n × k (<paramref name="transposed"/>), else B stored k × n.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Pack(float* w, int n, int k, float* packed, int start, int end, bool transposed)
+    private static void Pack(float* w, int n, int k, float* packed, int start, int end, int wide, bool transposed)
     {
         if (!transposed)
         {
             for (int j0 = start; j0 < end; )
             {
-                int width = SliverWidth(j0, n);
+                int width = SliverWidth(j0, n, wide);
                 int valid = Math.Min(width, n - j0);
                 float* target = packed + (long)j0 * k;
                 for (int p = 0; p < k; p++)
@@ -164,7 +158,7 @@ internal static unsafe class ForwardGemm
         }
         for (int j0 = start; j0 < end; )
         {
-            int width = SliverWidth(j0, n);
+            int width = SliverWidth(j0, n, wide);
             float* target = packed + (long)j0 * k;
             int valid = Math.Min(width, n - j0);
             int jj = 0;
@@ -220,15 +214,15 @@ internal static unsafe class ForwardGemm
 
     /// <summary>Rows [rowStart, rowEnd) × columns [columnStart, columnEnd) (columnStart a sliver start).</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Compute(ForwardWork work, int rowStart, int rowEnd, int columnStart, int columnEnd)
+    private static void Compute(OuterProductWork work, int rowStart, int rowEnd, int columnStart, int columnEnd)
     {
-        int n = work.N, k = work.K;
+        int n = work.N, k = work.K, wide = work.Wide;
         // Row i of op(A) runs along k with stride 1 (A stored m × k) or m (A stored k × m, transposed).
         long rowStep = work.TransposeA ? 1 : k;
         int stride = work.TransposeA ? work.M : 1;
-        // Columns in blocks whose packed Wᵀ stays in L2 while every 6-row panel of the band runs over it.
-        int blockColumns = Math.Max(Wide, BlockFloats / Math.Max(k, 1) / Wide * Wide);
-        float* tile = stackalloc float[Rows * 64];
+        // Columns in blocks whose packed op(B) stays in L2 while every 6-row panel of the band runs over it.
+        int blockColumns = Math.Max(wide, BlockFloats / Math.Max(k, 1) / wide * wide);
+        float* edge = stackalloc float[Rows * 64];
         for (int jc = columnStart; jc < columnEnd; jc += blockColumns)
         {
             int jcEnd = Math.Min(columnEnd, jc + blockColumns);
@@ -244,59 +238,92 @@ internal static unsafe class ForwardGemm
                 float* a5 = work.A + (i + Math.Min(5, rows - 1)) * rowStep;
                 for (int j0 = jc; j0 < jcEnd; )
                 {
-                    int width = SliverWidth(j0, n);
+                    int width = SliverWidth(j0, n, wide);
                     float* sliver = work.Packed + (long)j0 * k;
-                    if (!UseAvx512) Kernel6x16Avx2(a0, a1, a2, a3, a4, a5, stride, sliver, k, tile);
-                    else if (width == 64) Kernel6x64(a0, a1, a2, a3, a4, a5, stride, sliver, k, tile);
-                    else Kernel6x16(a0, a1, a2, a3, a4, a5, stride, sliver, k, tile);
-                    Store(work, tile, width, i, rows, j0, Math.Min(width, n - j0));
+                    long offset = (long)i * n + j0;
+                    var target = new TileTarget(work.Z == null ? null : work.Z + offset, work.Activation == null ? null : work.Activation + offset,
+                        work.Bias == null ? null : work.Bias + j0, n, work.Alpha, work.Accumulate, work.Relu);
+                    bool whole = rows == Rows && n - j0 >= width;
+                    float* buffer = whole ? null : edge;
+                    if (!work.Avx512) Kernel6x16Vector256(a0, a1, a2, a3, a4, a5, stride, sliver, k, target, buffer);
+                    else if (width == 64) Kernel6x64Vector512(a0, a1, a2, a3, a4, a5, stride, sliver, k, target, buffer);
+                    else Kernel6x16Vector512(a0, a1, a2, a3, a4, a5, stride, sliver, k, target, buffer);
+                    if (!whole) StoreEdge(target, edge, width, rows, Math.Min(width, n - j0));
                     j0 += width;
                 }
             }
         }
     }
 
-    /// <summary>The sums of a tile (rows × width in <paramref name="tile"/>) to z and σ(z).</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Store(ForwardWork work, float* tile, int width, int row, int rows, int column, int columns)
+    /// <summary>
+    /// Where a tile's sums go, and what happens to them on the way: z = α·s (or s·α + z fused when
+    /// accumulating), then z + b_j, stored to Z when not null and max(z, 0) (ReLU) or z to Activation when not null.
+    /// Pointers are at the tile's first element (row i, column j0) and <see cref="Bias"/> at b_j0.
+    /// </summary>
+    private readonly struct TileTarget(float* z, float* activation, float* bias, int leadingDimension, float alpha, bool accumulate, bool relu)
     {
-        int n = work.N;
-        float alpha = work.Alpha;
-        bool accumulate = work.Accumulate, relu = work.Relu;
-        float* bias = work.Bias;
+        public readonly float* Z = z, Activation = activation, Bias = bias;
+        public readonly int LeadingDimension = leadingDimension;
+        public readonly float Alpha = alpha;
+        public readonly bool Accumulate = accumulate, Relu = relu;
+
+        /// <summary>Row r, columns [j, j + 16) of the tile, from a Vector512 of sums.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public void Put(int r, int j, Vector512<float> sums)
+        {
+            long offset = (long)r * LeadingDimension + j;
+            Vector512<float> value = Accumulate
+                ? Avx512F.FusedMultiplyAdd(sums, Vector512.Create(Alpha), Vector512.Load(Z + offset))
+                : sums * Vector512.Create(Alpha);
+            if (Bias != null) value += Vector512.Load(Bias + j);
+            if (Z != null) Vector512.Store(value, Z + offset);
+            if (Activation != null) Vector512.Store(Relu ? Vector512.Max(value, Vector512<float>.Zero) : value, Activation + offset);
+        }
+
+        /// <summary>Row r, columns [j, j + 8) of the tile, from a Vector256 of sums: the arithmetic of the Vector512 one.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public void Put(int r, int j, Vector256<float> sums)
+        {
+            long offset = (long)r * LeadingDimension + j;
+            Vector256<float> value = Accumulate
+                ? Fma.MultiplyAdd(sums, Vector256.Create(Alpha), Vector256.Load(Z + offset))
+                : sums * Vector256.Create(Alpha);
+            if (Bias != null) value += Vector256.Load(Bias + j);
+            if (Z != null) Vector256.Store(value, Z + offset);
+            if (Activation != null) Vector256.Store(Relu ? Vector256.Max(value, Vector256<float>.Zero) : value, Activation + offset);
+        }
+
+        /// <summary>Row r, column j of the tile, from one sum: the arithmetic of the vector ones.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public void Put(int r, int j, float sum)
+        {
+            long offset = (long)r * LeadingDimension + j;
+            float value = Accumulate ? MathF.FusedMultiplyAdd(sum, Alpha, Z[offset]) : sum * Alpha;
+            if (Bias != null) value += Bias[j];
+            if (Z != null) Z[offset] = value;
+            if (Activation != null) Activation[offset] = Relu ? MathF.Max(value, 0f) : value;
+        }
+    }
+
+    /// <summary>The valid rows × columns of a partial tile, from the sums the kernel left in <paramref name="edge"/> (rows of <paramref name="width"/>).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void StoreEdge(in TileTarget target, float* edge, int width, int rows, int columns)
+    {
         for (int r = 0; r < rows; r++)
         {
-            float* s = tile + r * width;
-            long offset = (long)(row + r) * n + column;
-            float* z = work.Z == null ? null : work.Z + offset;
-            float* a = work.Activation == null ? null : work.Activation + offset;
+            float* sums = edge + r * width;
             int j = 0;
-            if (Vector256.IsHardwareAccelerated)
-            {
-                Vector256<float> scale = Vector256.Create(alpha);
-                for (; j + 8 <= columns; j += 8)
-                {
-                    Vector256<float> value = accumulate ? Fma.MultiplyAdd(Vector256.Load(s + j), scale, Vector256.Load(z + j)) : Vector256.Load(s + j) * scale;
-                    if (bias != null) value += Vector256.Load(bias + column + j);
-                    if (z != null) Vector256.Store(value, z + j);
-                    if (a != null) Vector256.Store(relu ? Vector256.Max(value, Vector256<float>.Zero) : value, a + j);
-                }
-            }
-            for (; j < columns; j++)
-            {
-                float value = accumulate ? MathF.FusedMultiplyAdd(s[j], alpha, z[j]) : s[j] * alpha;
-                if (bias != null) value += bias[column + j];
-                if (z != null) z[j] = value;
-                if (a != null) a[j] = relu ? MathF.Max(value, 0f) : value;
-            }
+            for (; j + 8 <= columns; j += 8) target.Put(r, j, Vector256.Load(sums + j));
+            for (; j < columns; j++) target.Put(r, j, sums[j]);
         }
     }
 
     // ------------------------------------------------------------------------------------------- kernels
-    // Each: tile[r·width + j] = Σ_p a_r[p·stride]·sliver[p·width + j], one FMA per p in order.
+    // Each: s[r, j] = Σ_p a_r[p·stride]·sliver[p·width + j], one FMA per p in order; then the whole tile to its
+    // target, or, when edge is not null, the sums to edge[r·width + j] for StoreEdge.
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Kernel6x64(float* a0, float* a1, float* a2, float* a3, float* a4, float* a5, int stride, float* b, int k, float* tile)
+    private static void Kernel6x64Vector512(float* a0, float* a1, float* a2, float* a3, float* a4, float* a5, int stride, float* b, int k, TileTarget target, float* edge)
     {
         Vector512<float> c00 = default, c01 = default, c02 = default, c03 = default,
             c10 = default, c11 = default, c12 = default, c13 = default,
@@ -327,16 +354,26 @@ internal static unsafe class ForwardGemm
             c52 = Avx512F.FusedMultiplyAdd(x, b2, c52); c53 = Avx512F.FusedMultiplyAdd(x, b3, c53);
             b += 64;
         }
-        c00.Store(tile); c01.Store(tile + 16); c02.Store(tile + 32); c03.Store(tile + 48);
-        c10.Store(tile + 64); c11.Store(tile + 80); c12.Store(tile + 96); c13.Store(tile + 112);
-        c20.Store(tile + 128); c21.Store(tile + 144); c22.Store(tile + 160); c23.Store(tile + 176);
-        c30.Store(tile + 192); c31.Store(tile + 208); c32.Store(tile + 224); c33.Store(tile + 240);
-        c40.Store(tile + 256); c41.Store(tile + 272); c42.Store(tile + 288); c43.Store(tile + 304);
-        c50.Store(tile + 320); c51.Store(tile + 336); c52.Store(tile + 352); c53.Store(tile + 368);
+        if (edge == null)
+        {
+            target.Put(0, 0, c00); target.Put(0, 16, c01); target.Put(0, 32, c02); target.Put(0, 48, c03);
+            target.Put(1, 0, c10); target.Put(1, 16, c11); target.Put(1, 32, c12); target.Put(1, 48, c13);
+            target.Put(2, 0, c20); target.Put(2, 16, c21); target.Put(2, 32, c22); target.Put(2, 48, c23);
+            target.Put(3, 0, c30); target.Put(3, 16, c31); target.Put(3, 32, c32); target.Put(3, 48, c33);
+            target.Put(4, 0, c40); target.Put(4, 16, c41); target.Put(4, 32, c42); target.Put(4, 48, c43);
+            target.Put(5, 0, c50); target.Put(5, 16, c51); target.Put(5, 32, c52); target.Put(5, 48, c53);
+            return;
+        }
+        c00.Store(edge); c01.Store(edge + 16); c02.Store(edge + 32); c03.Store(edge + 48);
+        c10.Store(edge + 64); c11.Store(edge + 80); c12.Store(edge + 96); c13.Store(edge + 112);
+        c20.Store(edge + 128); c21.Store(edge + 144); c22.Store(edge + 160); c23.Store(edge + 176);
+        c30.Store(edge + 192); c31.Store(edge + 208); c32.Store(edge + 224); c33.Store(edge + 240);
+        c40.Store(edge + 256); c41.Store(edge + 272); c42.Store(edge + 288); c43.Store(edge + 304);
+        c50.Store(edge + 320); c51.Store(edge + 336); c52.Store(edge + 352); c53.Store(edge + 368);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Kernel6x16(float* a0, float* a1, float* a2, float* a3, float* a4, float* a5, int stride, float* b, int k, float* tile)
+    private static void Kernel6x16Vector512(float* a0, float* a1, float* a2, float* a3, float* a4, float* a5, int stride, float* b, int k, TileTarget target, float* edge)
     {
         Vector512<float> c0 = default, c1 = default, c2 = default, c3 = default, c4 = default, c5 = default;
         for (long p = 0, end = (long)k * stride; p < end; p += stride)
@@ -350,11 +387,16 @@ internal static unsafe class ForwardGemm
             c5 = Avx512F.FusedMultiplyAdd(Vector512.Create(a5[p]), b0, c5);
             b += 16;
         }
-        c0.Store(tile); c1.Store(tile + 16); c2.Store(tile + 32); c3.Store(tile + 48); c4.Store(tile + 64); c5.Store(tile + 80);
+        if (edge == null)
+        {
+            target.Put(0, 0, c0); target.Put(1, 0, c1); target.Put(2, 0, c2); target.Put(3, 0, c3); target.Put(4, 0, c4); target.Put(5, 0, c5);
+            return;
+        }
+        c0.Store(edge); c1.Store(edge + 16); c2.Store(edge + 32); c3.Store(edge + 48); c4.Store(edge + 64); c5.Store(edge + 80);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Kernel6x16Avx2(float* a0, float* a1, float* a2, float* a3, float* a4, float* a5, int stride, float* b, int k, float* tile)
+    private static void Kernel6x16Vector256(float* a0, float* a1, float* a2, float* a3, float* a4, float* a5, int stride, float* b, int k, TileTarget target, float* edge)
     {
         Vector256<float> c00 = default, c01 = default, c10 = default, c11 = default, c20 = default, c21 = default,
             c30 = default, c31 = default, c40 = default, c41 = default, c50 = default, c51 = default;
@@ -375,7 +417,13 @@ internal static unsafe class ForwardGemm
             c50 = Fma.MultiplyAdd(x, b0, c50); c51 = Fma.MultiplyAdd(x, b1, c51);
             b += 16;
         }
-        c00.Store(tile); c01.Store(tile + 8); c10.Store(tile + 16); c11.Store(tile + 24); c20.Store(tile + 32); c21.Store(tile + 40);
-        c30.Store(tile + 48); c31.Store(tile + 56); c40.Store(tile + 64); c41.Store(tile + 72); c50.Store(tile + 80); c51.Store(tile + 88);
+        if (edge == null)
+        {
+            target.Put(0, 0, c00); target.Put(0, 8, c01); target.Put(1, 0, c10); target.Put(1, 8, c11); target.Put(2, 0, c20); target.Put(2, 8, c21);
+            target.Put(3, 0, c30); target.Put(3, 8, c31); target.Put(4, 0, c40); target.Put(4, 8, c41); target.Put(5, 0, c50); target.Put(5, 8, c51);
+            return;
+        }
+        c00.Store(edge); c01.Store(edge + 8); c10.Store(edge + 16); c11.Store(edge + 24); c20.Store(edge + 32); c21.Store(edge + 40);
+        c30.Store(edge + 48); c31.Store(edge + 56); c40.Store(edge + 64); c41.Store(edge + 72); c50.Store(edge + 80); c51.Store(edge + 88);
     }
 }

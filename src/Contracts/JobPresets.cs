@@ -1,12 +1,12 @@
-using BackpropService.Api.OpenApi;
-using BackpropService.Contracts;
+namespace BackpropService.Contracts;
 
-namespace BackpropService.Api.Apis;
-
-/// <summary>Job bodies that work as they are, offered in Swagger UI.</summary>
-public static class JobExamples
+/// <summary>
+/// The jobs we offer as starting points: Swagger UI shows them as examples of <c>POST /api/jobs</c>, and the
+/// dashboard's "New job" form has a button for each of the classification ones. One list, so both stay alike.
+/// </summary>
+public static class JobPresets
 {
-    public static RequestExample Xor { get; } = new("xor", "XOR: a tiny network learns a non-linear function in seconds", new SubmitJobRequest
+    public static JobPreset Xor { get; } = new("xor", "XOR: a tiny network learns a non-linear function in seconds", new SubmitJobRequest
     {
         Name = "xor",
         DatasetId = "xor",
@@ -20,7 +20,7 @@ public static class JobExamples
         ValidationSplit = 0.1,
     });
 
-    public static RequestExample Spirals { get; } = new("spirals", "Two interleaved spirals: needs a deeper network", new SubmitJobRequest
+    public static JobPreset Spirals { get; } = new("spirals", "Two interleaved spirals: needs a deeper network", new SubmitJobRequest
     {
         Name = "spirals",
         DatasetId = "spirals",
@@ -36,7 +36,11 @@ public static class JobExamples
         EarlyStoppingPatience = 50,
     });
 
-    public static RequestExample Mnist { get; } = new("mnist", "MNIST digits (upload the IDX files first and put the dataset's id here): Nielsen's classic 784-30-10 network", new SubmitJobRequest
+    /// <summary>
+    /// Nielsen's 784-30-10 sigmoid network with quadratic cost and plain SGD (η = 3, m = 10). MNIST is uploaded,
+    /// so <see cref="SubmitJobRequest.DatasetId"/> is a placeholder to replace with the upload's id.
+    /// </summary>
+    public static JobPreset Mnist { get; } = new("mnist", "MNIST digits (upload the IDX files first and put the dataset's id here): Nielsen's classic 784-30-10 network", new SubmitJobRequest
     {
         Name = "digits",
         DatasetId = "<id from POST /api/datasets>",
@@ -51,7 +55,7 @@ public static class JobExamples
         ValidationSplit = 0.1,
     });
 
-    public static RequestExample Sine { get; } = new("sine", "Regression: fit y = sin(x)", new SubmitJobRequest
+    public static JobPreset Sine { get; } = new("sine", "Regression: fit y = sin(x)", new SubmitJobRequest
     {
         Name = "sine",
         DatasetId = "sine",
@@ -64,4 +68,6 @@ public static class JobExamples
         Seed = 42,
         ValidationSplit = 0.1,
     });
+
+    public static IReadOnlyList<JobPreset> All { get; } = [Xor, Spirals, Mnist, Sine];
 }

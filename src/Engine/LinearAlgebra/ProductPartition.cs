@@ -1,0 +1,36 @@
+namespace BackpropService.Engine.LinearAlgebra;
+
+/// <summary>
+/// How a product C[m×n] is shared among threads: into how many parts, split along C's rows or its columns, and
+/// which band of rows or columns each part computes. Never along k, so every element of C is one thread's sum and
+/// the result has the same bits whatever the number of threads.
+/// </summary>
+internal static class ProductPartition
+{
+    /// <summary>Products smaller than this many multiply-adds stay on one thread (a hand-off costs a few µs).</summary>
+    private const long ParallelThreshold = 1L << 20;
+
+    /// <summary>How many parts to run an m×n×k product in, on up to <paramref name="threads"/> threads.</summary>
+    public static int Parts(int m, int n, int k, int threads) =>
+        threads <= 1 || (long)m * n * k < ParallelThreshold ? 1 : Math.Min(threads, WorkerTeam.MaxParts);
+
+    /// <summary>
+    /// Whether to split C's rows rather than its columns. Rows when there are enough of them (every part then reads
+    /// all of B), else columns (each part then reads only its share of B), given the kernel's tile of
+    /// <paramref name="rowGrain"/> × <paramref name="columnGrain"/>.
+    /// </summary>
+    public static bool SplitsRows(int m, int n, int rowGrain, int columnGrain, int parts) =>
+        m >= 2 * rowGrain * parts && (4L * m >= n || n < 4 * columnGrain * parts);
+
+    /// <summary>
+    /// The band [Start, End) of <paramref name="length"/> that part <paramref name="part"/> of
+    /// <paramref name="parts"/> computes: whole grains, as even as they go; empty when there are more parts than grains.
+    /// </summary>
+    public static (int Start, int End) Band(int length, int grain, int part, int parts)
+    {
+        int units = (length + grain - 1) / grain;
+        int start = (int)((long)units * part / parts) * grain;
+        int end = (int)((long)units * (part + 1) / parts) * grain;
+        return (Math.Min(start, length), Math.Min(end, length));
+    }
+}

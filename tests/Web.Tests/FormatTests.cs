@@ -1,0 +1,23 @@
+using System.Text.Json;
+using BackpropService.Contracts;
+using BackpropService.Contracts.Json;
+using BackpropService.Web.Components.Shared;
+
+namespace BackpropService.Web.Tests;
+
+/// <summary>The dashboard spells enum values as the API does (no browser needed).</summary>
+public sealed class FormatTests
+{
+    [Fact]
+    public void Layers_read_with_the_activations_wire_names()
+    {
+        Assert.Equal("30 leakyRelu–10 softmax", Format.Layers([new LayerShape(30, Activation.LeakyRelu), new LayerShape(10, Activation.Softmax)]));
+    }
+
+    [Fact]
+    public void Every_status_reads_as_the_api_writes_it()
+    {
+        foreach (JobStatus status in Enum.GetValues<JobStatus>())
+            Assert.Equal(JsonSerializer.Serialize(status, ContractJson.Options), JsonSerializer.Serialize(Format.Status(status)));
+    }
+}
