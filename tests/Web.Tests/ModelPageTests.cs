@@ -48,6 +48,34 @@ public sealed partial class ModelPageTests(BrowserFixture browser) : IClassFixtu
         await Expect(page.Locator("#prediction .bar-row")).ToHaveCountAsync(10);
     }
 
+    [Fact]
+    public async Task An_admin_sets_an_alias_with_the_form_and_sees_it_listed_beside_who_created_the_model()
+    {
+        await using var host = new DashboardHost();
+        var job = await host.Http.SubmitJobAsync(TestJobs.Small("aliased"));
+        var trained = await host.Http.WaitUntilFinishedAsync(job.Id, TimeSpan.FromSeconds(60));
+        Assert.Equal(JobStatus.Succeeded, trained.Status);
+
+        var page = await browser.NewPageAsync(host.BaseAddress);
+        await page.GotoAsync($"/models/{trained.ModelId}");
+        await Expect(page.Locator("#created-by")).ToHaveTextAsync(CreatedByAdmin());
+
+        // An unknown version: the API's 404 is shown beside the form, and no alias is listed.
+        await page.FillAsync("#alias-name", "prod");
+        await page.FillAsync("#alias-version", "9");
+        await page.ClickAsync("#set-alias");
+        await Expect(page.Locator("#alias-error")).ToContainTextAsync("9");
+        await Expect(page.Locator("#aliases-table")).ToHaveCountAsync(0);
+
+        await page.FillAsync("#alias-version", "1");
+        await page.ClickAsync("#set-alias");
+        await Expect(page.Locator("#aliases-table tr[data-alias='prod']")).ToContainTextAsync("v1");
+        await Expect(page.Locator("#alias-error")).ToHaveCountAsync(0);
+    }
+
+    [GeneratedRegex(@"^created by admin")]
+    private static partial Regex CreatedByAdmin();
+
     [GeneratedRegex(@"^[0-9]$")]
     private static partial Regex Digit();
 }

@@ -40,6 +40,13 @@ public sealed class BackpropApiClient(HttpClient http, DashboardSession session)
     public Task<ApiResult<ModelInfo>> GetModelAsync(string id, CancellationToken cancellationToken = default) =>
         SendAsync<ModelInfo>(HttpMethod.Get, $"api/models/{Uri.EscapeDataString(id)}", null, cancellationToken);
 
+    public Task<ApiResult<List<ModelAlias>>> GetAliasesAsync(string name, CancellationToken cancellationToken = default) =>
+        SendAsync<List<ModelAlias>>(HttpMethod.Get, $"api/models/{Uri.EscapeDataString(name)}/aliases", null, cancellationToken);
+
+    public Task<ApiResult<ModelAlias>> SetAliasAsync(string name, string alias, int? version, CancellationToken cancellationToken = default) =>
+        SendAsync<ModelAlias>(HttpMethod.Put, $"api/models/{Uri.EscapeDataString(name)}/aliases/{Uri.EscapeDataString(alias)}",
+            JsonContent.Create(new SetAliasRequest(version), options: Json), cancellationToken);
+
     public Task<ApiResult<PredictResponse>> PredictAsync(string modelId, IReadOnlyList<float[]?> inputs, CancellationToken cancellationToken = default) =>
         SendAsync<PredictResponse>(HttpMethod.Post, $"api/models/{Uri.EscapeDataString(modelId)}/predict",
             JsonContent.Create(new PredictRequest(modelId, inputs), options: Json), cancellationToken);
