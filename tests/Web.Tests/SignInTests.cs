@@ -69,7 +69,7 @@ public sealed class SignInTests(BrowserFixture browser) : IClassFixture<BrowserF
     public async Task With_the_right_key_the_dashboard_shows_its_name_and_a_jobs_live_chart_climbs()
     {
         await using var host = new DashboardHost();
-        var job = await host.Http.SubmitJobAsync(SlowSpirals("watched-after-sign-in"));
+        var job = await host.Http.SubmitJobAsync(TestJobs.Slow("watched-after-sign-in"));
         var page = await browser.NewSignedOutPageAsync(host.BaseAddress);
 
         await page.GotoAsync($"/jobs/{job.Id}");
@@ -128,10 +128,10 @@ public sealed class SignInTests(BrowserFixture browser) : IClassFixture<BrowserF
     {
         await using var host = new DashboardHost();
         var key = await CreateKeyAsync(host, "student", ApiKeyScope.Train);
-        var others = await host.Http.SubmitJobAsync(SlowSpirals("someone-elses"));
+        var others = await host.Http.SubmitJobAsync(TestJobs.Slow("someone-elses"));
         using var student = new HttpClient { BaseAddress = host.BaseAddress };
         student.DefaultRequestHeaders.Authorization = new("Bearer", key.Key);
-        var own = await student.SubmitJobAsync(SlowSpirals("own"));
+        var own = await student.SubmitJobAsync(TestJobs.Slow("own"));
         var page = await browser.NewSignedOutPageAsync(host.BaseAddress);
         await BrowserFixture.SignInAsync(page, key.Key);
 
@@ -260,17 +260,4 @@ public sealed class SignInTests(BrowserFixture browser) : IClassFixture<BrowserF
         Assert.Equal(JobStatus.Succeeded, trained.Status);
         return await host.Http.GetAsync<ModelInfo>($"api/models/{trained.ModelId}");
     }
-
-    /// <summary>Slow enough to watch several epochs arrive: wide layers, tiny batches, many epochs.</summary>
-    private static SubmitJobRequest SlowSpirals(string name) => new()
-    {
-        Name = name,
-        DatasetId = "spirals",
-        Layers = [new LayerDefinition(256, Activation.Tanh), new LayerDefinition(2, Activation.Softmax)],
-        Cost = Cost.CrossEntropy,
-        Optimizer = Optimizer.Adam,
-        LearningRate = 0.01,
-        BatchSize = 2,
-        Epochs = 5000,
-    };
 }

@@ -1,3 +1,4 @@
+using BackpropService.Api.Tests.Infrastructure;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
@@ -65,18 +66,7 @@ public sealed class AccessMatrixTests
 
     private const string Csv = "x,y,label\n0,0,a\n0,1,b\n1,0,b\n1,1,a\n";
 
-    private static SubmitJobRequest XorJob(int epochs) => new()
-    {
-        Name = "access-xor",
-        DatasetId = "xor",
-        Layers = [new LayerDefinition(4, Activation.Tanh), new LayerDefinition(2, Activation.Softmax)],
-        Cost = Cost.CrossEntropy,
-        Optimizer = Optimizer.Adam,
-        LearningRate = 0.05,
-        BatchSize = 4,
-        Epochs = epochs,
-        Seed = 1,
-    };
+    private static SubmitJobRequest XorJob(int epochs) => XorJobs.Request("access-xor", epochs);
 
     private static HttpRequestMessage Get(string url) => new(HttpMethod.Get, url);
 

@@ -107,18 +107,7 @@ public sealed class RevocationAndHubAccessTests : IDisposable
         hub.On<Job>(TrainingHubMethods.JobUpdated, j => updates.Writer.TryWrite(j));
         await hub.StartAsync();
         await hub.InvokeAsync(TrainingHubMethods.SubscribeToJobs);
-        var job = await trainer.SubmitJobAsync(new SubmitJobRequest
-        {
-            Name = "hub-access",
-            DatasetId = "xor",
-            Layers = [new LayerDefinition(4, Activation.Tanh), new LayerDefinition(2, Activation.Softmax)],
-            Cost = Cost.CrossEntropy,
-            Optimizer = Optimizer.Adam,
-            LearningRate = 0.05,
-            BatchSize = 4,
-            Epochs = 30,
-            Seed = 3,
-        });
+        var job = await trainer.SubmitJobAsync(XorJobs.Request("hub-access", epochs: 30));
         var stored = await hub.InvokeAsync<List<EpochMetrics>>(TrainingHubMethods.SubscribeToJob, job.Id);
         using var timeout = new CancellationTokenSource(Timeout);
         Job final;
