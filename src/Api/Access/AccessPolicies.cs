@@ -4,7 +4,7 @@ namespace BackpropService.Api.Access;
 
 /// <summary>
 /// The authorization policies, one per scope; endpoints name them with <c>RequireAuthorization</c>.
-/// Which scope grants which is decided in one place: <see cref="Grants"/>.
+/// Which scope grants which is decided in one place, shared with the dashboard: <see cref="AccessRules.Grants"/>.
 /// </summary>
 public static class AccessPolicies
 {
@@ -21,7 +21,4 @@ public static class AccessPolicies
         [Metrics] = ApiKeyScope.Metrics,
         [Admin] = ApiKeyScope.Admin,
     };
-
-    /// <summary>Whether a key holding <paramref name="held"/> may do what needs <paramref name="needed"/> (the dashboard asks the same rule).</summary>
-    public static bool Grants(IEnumerable<ApiKeyScope> held, ApiKeyScope needed) => AccessRules.Grants(held, needed);
 }

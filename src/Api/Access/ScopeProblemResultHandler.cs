@@ -1,4 +1,4 @@
-using BackpropService.Contracts.Json;
+using BackpropService.Contracts;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Authorization.Policy;
 
@@ -21,9 +21,9 @@ public sealed class ScopeProblemResultHandler(IProblemDetailsService problems) :
             return;
         }
 
-        string scope = ContractJson.WireName(missing.Scope);
+        string scope = WireName.Of(missing.Scope);
         var caller = context.User.Caller();
-        string held = caller is null || caller.Scopes.Count == 0 ? "none" : string.Join(", ", caller.Scopes.Select(s => ContractJson.WireName(s)));
+        string held = caller is null || caller.Scopes.Count == 0 ? "none" : string.Join(", ", caller.Scopes.Select(WireName.Of));
         string detail = $"This needs an API key with the '{scope}' scope (or 'admin'); this key has: {held}.";
         context.Response.StatusCode = StatusCodes.Status403Forbidden;
         await problems.WriteAsync(new ProblemDetailsContext

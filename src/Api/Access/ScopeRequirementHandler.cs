@@ -1,3 +1,4 @@
+using BackpropService.Contracts;
 using Microsoft.AspNetCore.Authorization;
 
 namespace BackpropService.Api.Access;
@@ -7,7 +8,7 @@ public sealed class ScopeRequirementHandler : AuthorizationHandler<ScopeRequirem
 {
     protected override Task HandleRequirementAsync(AuthorizationHandlerContext context, ScopeRequirement requirement)
     {
-        if (context.User.Caller() is { } caller && AccessPolicies.Grants(caller.Scopes, requirement.Scope))
+        if (context.User.Caller() is { } caller && caller.Scopes.Grants(requirement.Scope))
             context.Succeed(requirement);
         return Task.CompletedTask;
     }

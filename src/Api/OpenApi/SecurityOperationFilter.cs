@@ -1,4 +1,5 @@
 using BackpropService.Api.Access;
+using BackpropService.Contracts;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.OpenApi;
 using Swashbuckle.AspNetCore.SwaggerGen;
@@ -29,7 +30,7 @@ public sealed class SecurityOperationFilter : IOperationFilter
 
         operation.Security = [new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference(SchemeId, context.Document)] = [] }];
         var scopes = metadata.OfType<IAuthorizeData>().Select(a => a.Policy).OfType<string>()
-            .Where(AccessPolicies.Scopes.ContainsKey).Select(p => ContractJsonScope(p)).Distinct().ToList();
+            .Where(AccessPolicies.Scopes.ContainsKey).Select(p => WireName.Of(AccessPolicies.Scopes[p])).Distinct().ToList();
         if (scopes.Count > 0)
             operation.Description = $"Needs a key with the {string.Join(" and ", scopes.Select(s => $"'{s}'"))} scope (or 'admin')."
                 + (operation.Description is null ? "" : "\n\n" + operation.Description);
@@ -38,8 +39,6 @@ public sealed class SecurityOperationFilter : IOperationFilter
         operation.Responses.TryAdd("401", ProblemResponse("No API key, or an unknown, expired or revoked one.", context));
         operation.Responses.TryAdd("403", ProblemResponse("The key lacks the scope this needs (named in the answer), or a train key touched what another key created.", context));
     }
-
-    private static string ContractJsonScope(string policy) => Contracts.Json.ContractJson.WireName(AccessPolicies.Scopes[policy]);
 
     private static OpenApiResponse ProblemResponse(string description, OperationFilterContext context) => new()
     {

@@ -8,10 +8,6 @@ public static class ContractJson
     /// <summary>Options for clients (web defaults plus the enum converter).</summary>
     public static JsonSerializerOptions Options { get; } = Configure(new JsonSerializerOptions(JsonSerializerDefaults.Web));
 
-    /// <summary>The wire name of an enum value (camelCase), as the JSON converter writes it.</summary>
-    public static string WireName<TEnum>(TEnum value) where TEnum : struct, Enum =>
-        JsonSerializer.Serialize(value, Options).Trim('"');
-
     /// <summary>Adds the service's conventions to <paramref name="options"/> and returns it.</summary>
     public static JsonSerializerOptions Configure(JsonSerializerOptions options)
     {

@@ -237,7 +237,7 @@ public sealed class AccessMatrixTests
             _ => [ApiKeyScope.Admin],
         };
         var needed = Enum.Parse<ApiKeyScope>(row.Need.ToString());
-        if (!AccessPolicies.Grants(held, needed)) return HttpStatusCode.Forbidden;
+        if (!AccessRules.Grants(held, needed)) return HttpStatusCode.Forbidden;
         if (row.Owned && caller == CallerKind.TrainOther) return HttpStatusCode.Forbidden;
         return HttpStatusCode.OK;
     }
