@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Globalization;
 
 namespace BackpropService.Engine.Data;
@@ -11,6 +12,11 @@ namespace BackpropService.Engine.Data;
 internal sealed class CsvTokenizer(TextReader reader, int maxFieldLength, int maxColumns)
 {
     private const int BlockLength = 16 * 1024;
+
+    private static readonly SearchValues<char> UnquotedFieldEnds = SearchValues.Create(",\r\n");
+
+    /// <summary>Inside quotes: the closing (or doubled) quote, and line breaks, which are counted.</summary>
+    private static readonly SearchValues<char> QuotedFieldStops = SearchValues.Create("\"\r\n");
 
     private readonly char[] _block = new char[BlockLength];
     private int _position, _end;
@@ -50,7 +56,7 @@ internal sealed class CsvTokenizer(TextReader reader, int maxFieldLength, int ma
         else if (++Column >= maxColumns)
         {
             throw new DataFormatException(
-                $"CSV line {RecordLine}: more than {maxColumns:N0} columns, the most a row may have.") { Limit = DataLimit.Columns };
+                $"CSV line {RecordLine}: more than {maxColumns.ToString("N0", CultureInfo.InvariantCulture)} columns, the most a row may have.") { Limit = DataLimit.Columns };
         }
 
         _fieldLength = 0;
@@ -100,27 +106,11 @@ internal sealed class CsvTokenizer(TextReader reader, int maxFieldLength, int ma
 
     private void ReadUnquoted()
     {
-        while (true)
-        {
-            if (_position == _end && !Fill())
-            {
-                EndRecord();
-                return;
-            }
-            ReadOnlySpan<char> rest = _block.AsSpan(_position, _end - _position);
-            int stop = rest.IndexOfAny(',', '\r', '\n');
-            if (stop < 0)
-            {
-                // A quote in the middle of an unquoted field (5"3) is not RFC 4180 but is unambiguous: it is kept.
-                Append(rest);
-                _position = _end;
-                continue;
-            }
-            Append(rest[..stop]);
-            _position += stop;
+        // A quote in the middle of an unquoted field (5"3) is not RFC 4180 but is unambiguous: it is kept.
+        if (AppendUntil(UnquotedFieldEnds))
             EndField();
-            return;
-        }
+        else
+            EndRecord();
     }
 
     private void ReadQuoted()
@@ -128,19 +118,9 @@ internal sealed class CsvTokenizer(TextReader reader, int maxFieldLength, int ma
         int quoteLine = _line;
         while (true)
         {
-            if (_position == _end && !Fill())
+            if (!AppendUntil(QuotedFieldStops))
                 throw new DataFormatException(
                     $"CSV line {quoteLine}, column {Column}: a quoted field is never closed (missing '\"').");
-            ReadOnlySpan<char> rest = _block.AsSpan(_position, _end - _position);
-            int stop = rest.IndexOfAny('"', '\r', '\n');
-            if (stop < 0)
-            {
-                Append(rest);
-                _position = _end;
-                continue;
-            }
-            Append(rest[..stop]);
-            _position += stop;
             char c = _block[_position++];
             if (c == '"')
             {
@@ -166,6 +146,26 @@ internal sealed class CsvTokenizer(TextReader reader, int maxFieldLength, int ma
             EndRecord();
         else
             EndField();
+    }
+
+    /// <summary>Appends the text up to the next of <paramref name="stops"/>: true with the read position on it, false at the end of the text.</summary>
+    private bool AppendUntil(SearchValues<char> stops)
+    {
+        while (true)
+        {
+            if (_position == _end && !Fill())
+                return false;
+            ReadOnlySpan<char> rest = _block.AsSpan(_position, _end - _position);
+            int stop = rest.IndexOfAny(stops);
+            if (stop >= 0)
+            {
+                Append(rest[..stop]);
+                _position += stop;
+                return true;
+            }
+            Append(rest);
+            _position = _end;
+        }
     }
 
     /// <summary>Consumes the comma or line break at the read position and says whether the record ends there.</summary>
