@@ -153,8 +153,24 @@ public static class CsvReader
     /// <summary>A finite number in the invariant culture; surrounding spaces are allowed.</summary>
     private static bool IsNumber(string field) => TryParseNumber(field, out _);
 
-    internal static bool TryParseNumber(ReadOnlySpan<char> field, out double value) =>
-        double.TryParse(field, NumberStyles.Float, CultureInfo.InvariantCulture, out value) && double.IsFinite(value);
+    internal static bool TryParseNumber(ReadOnlySpan<char> field, out double value)
+    {
+        // Most fields of image-like data are short unsigned whole numbers (pixels, labels); an integer of at most
+        // 9 digits is exactly representable, so reading it digit by digit gives the general parser's value.
+        if (field.Length is > 0 and <= 9)
+        {
+            int whole = 0;
+            int i = 0;
+            for (; i < field.Length && char.IsAsciiDigit(field[i]); i++)
+                whole = whole * 10 + (field[i] - '0');
+            if (i == field.Length)
+            {
+                value = whole;
+                return true;
+            }
+        }
+        return double.TryParse(field, NumberStyles.Float, CultureInfo.InvariantCulture, out value) && double.IsFinite(value);
+    }
 
     /// <summary>A value as quoted back in an error message: cut after a few dozen characters.</summary>
     internal static string Shorten(ReadOnlySpan<char> value) =>

@@ -204,4 +204,21 @@ public class CsvStreamingTests
 
         Assert.Contains($"line {2 + 3000 * 2}", error.Message);
     }
+
+    [Theory]
+    [InlineData("0")]
+    [InlineData("007")]
+    [InlineData("255")]
+    [InlineData("123456789")]
+    [InlineData("1234567890")]
+    [InlineData("-0")]
+    [InlineData("16777217")]
+    public void Whole_numbers_are_read_exactly_as_the_general_number_parser_reads_them(string number)
+    {
+        float expected = (float)double.Parse(number, CultureInfo.InvariantCulture);
+
+        Dataset data = Read($"x,label\n{number},a\n1,b\n", new CsvReadOptions());
+
+        Assert.Equal(BitConverter.SingleToInt32Bits(expected), BitConverter.SingleToInt32Bits(data.Inputs[0]));
+    }
 }
