@@ -1,6 +1,6 @@
 // Engine benchmarks beside the references (../shared/reference-bench): W1, W2, W3 (and ONNX Runtime on the
-// same W3 network, in this process), SGEMM 1024³, the FMA peak, and allocated bytes per mini-batch.
-// Usage: dotnet BackpropService.Engine.Bench.dll --part w1|w2|w3|gemm|peak|all --threads 1|2 [--seed N] [--epochs N] [--data DIR] [--smoke] [--avx2]
+// same W3 network, in this process), SGEMM 1024³, the FMA peak, allocated bytes per mini-batch, and CSV reading.
+// Usage: dotnet BackpropService.Engine.Bench.dll --part w1|w2|w3|gemm|peak|csv|all --threads 1|2 [--seed N] [--epochs N] [--data DIR] [--smoke] [--avx2]
 using System.Runtime.Intrinsics.X86;
 using BackpropService.Engine;
 using BackpropService.Engine.Bench;
@@ -26,3 +26,4 @@ TrainedModel? modern = bench.Wants("w2") ? TrainingBench.Run("W2", TrainingBench
 if (bench.Wants("w3"))
     PredictBench.Run(modern ?? Trainer.Start(data!.Train, TrainingBench.W2(bench)).CreateModel(), data!, bench); // untrained He weights: speed only
 if (bench.Wants("gemm")) GemmBench.Run(bench, peak);
+if (bench.Wants("csv")) CsvBench.Run(bench);

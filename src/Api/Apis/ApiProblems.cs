@@ -28,6 +28,13 @@ public static class ApiProblems
         StatusCodes.Status413PayloadTooLarge, "The upload is too large.", "body",
         $"Uploads may be at most {limit:N0} bytes (configuration: Limits:MaxUploadBytes).");
 
+    /// <summary>503 with <c>Retry-After</c> (whole seconds): the request is fine, but the service has no room for it now.</summary>
+    public static ProblemHttpResult Busy(HttpResponse response, TimeSpan retryAfter, string detail)
+    {
+        response.Headers.RetryAfter = ((int)Math.Ceiling(retryAfter.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        return Problem(StatusCodes.Status503ServiceUnavailable, "The service is busy; try again shortly.", "body", detail);
+    }
+
     public static ProblemHttpResult UnsupportedMediaType(string detail) => Problem(
         StatusCodes.Status415UnsupportedMediaType, "Unsupported content type.", "body", detail);
 

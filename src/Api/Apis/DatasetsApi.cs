@@ -32,6 +32,7 @@ public static class DatasetsApi
             .ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
             .ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable)
             .WithMultipartForm(
                 new FormField("file", "CSV file (.csv or .csv.gz). Either this, or images + labels.", IsFile: true),
                 new FormField("images", "IDX images file (e.g. train-images-idx3-ubyte.gz).", IsFile: true),
@@ -63,7 +64,7 @@ public static class DatasetsApi
 
     public static async Task<IResult> UploadDataset(
         HttpRequest request, ClaimsPrincipal user, IOptions<ServiceLimits> limits, IDbContextFactory<BackpropDbContext> dbFactory,
-        CancellationToken cancellationToken)
+        DatasetUploadLimiter uploads, CancellationToken cancellationToken)
     {
         var (form, problem) = await UploadReader.ReadFormAsync(request, limits.Value, cancellationToken);
         if (form is null) return problem!;
@@ -95,6 +96,13 @@ public static class DatasetsApi
             errors.Add("file", $"'{file.FileName}' is not a CSV file: send a .csv or .csv.gz file.");
         if (errors.Any) return TypedResults.ValidationProblem(errors.ToDictionary());
 
+        // Held until the dataset is stored or refused: parsing and storing are what take memory.
+        using var parsing = await uploads.AcquireAsync(cancellationToken);
+        if (!parsing.IsAcquired)
+            return ApiProblems.Busy(request.HttpContext.Response, DatasetUploadLimiter.RetryAfter,
+                $"Other uploads are being read; {limits.Value.MaxQueuedUploads} more may wait (Limits:MaxQueuedUploads). " +
+                $"Send it again in {DatasetUploadLimiter.RetryAfter.TotalSeconds:0} seconds.");
+
         Dataset dataset;
         string defaultName = StripExtensions((file ?? images)!.FileName);
         string datasetName = string.IsNullOrWhiteSpace(name) ? defaultName : name.Trim();
@@ -110,7 +118,10 @@ public static class DatasetsApi
                     LabelColumn = form["labelColumn"].FirstOrDefault(),
                     Task = task,
                     MaxBytes = limits.Value.MaxDatasetBytes,
+                    MaxValues = limits.Value.MaxDatasetBytes / sizeof(float),
                     MaxClasses = limits.Value.MaxClasses,
+                    MaxColumns = limits.Value.MaxCsvColumns,
+                    MaxFieldLength = limits.Value.MaxCsvFieldLength,
                 });
             }
             else
@@ -129,7 +140,8 @@ public static class DatasetsApi
         catch (DataFormatException e)
         {
             // The reader names the field: a bad label column is the form field's fault, not the file's.
-            return TypedResults.ValidationProblem(Validation.ValidationErrors.One(e.Field ?? field, e.Message));
+            string message = e.Limit is { } limit ? $"{e.Message} (configuration: {ServiceLimits.SettingFor(limit)})" : e.Message;
+            return TypedResults.ValidationProblem(Validation.ValidationErrors.One(e.Field ?? field, message));
         }
         catch (ArgumentException e)
         {

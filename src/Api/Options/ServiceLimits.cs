@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using BackpropService.Engine.Data;
 
 namespace BackpropService.Api.Options;
 
@@ -40,6 +41,21 @@ public sealed class ServiceLimits
     [Range(2, 1_000_000)]
     public int MaxClasses { get; set; } = 1000;
 
+    /// <summary>Most columns in a CSV row (features plus the label); a wider row gets 400 on <c>file</c>.</summary>
+    [Range(2, 1_000_000)]
+    public int MaxCsvColumns { get; set; } = 20_000;
+
+    /// <summary>Most characters in one CSV field; a longer one gets 400 on <c>file</c>.</summary>
+    [Range(16, 1_000_000)]
+    public int MaxCsvFieldLength { get; set; } = 1000;
+
+    /// <summary>
+    /// Uploads that wait while another one is parsed (one dataset is parsed at a time, since a parse may hold
+    /// <see cref="MaxDatasetBytes"/> and its stored copy); past these an upload gets 503 with Retry-After.
+    /// </summary>
+    [Range(0, 1000)]
+    public int MaxQueuedUploads { get; set; } = 4;
+
     /// <summary>Largest JSON request body, in bytes (uploads have <see cref="MaxUploadBytes"/>); larger requests get 413.</summary>
     [Range(1024, long.MaxValue)]
     public long MaxJsonBytes { get; set; } = 64L * 1024 * 1024;
@@ -55,4 +71,14 @@ public sealed class ServiceLimits
     /// <summary>Most rows in one predict request.</summary>
     [Range(1, 10_000_000)]
     public int MaxPredictRows { get; set; } = 10_000;
+
+    /// <summary>The setting that bounds what a dataset reader refused, for naming it in the answer.</summary>
+    public static string SettingFor(DataLimit limit) => limit switch
+    {
+        DataLimit.UncompressedBytes or DataLimit.Values => $"{Section}:{nameof(MaxDatasetBytes)}",
+        DataLimit.Columns => $"{Section}:{nameof(MaxCsvColumns)}",
+        DataLimit.FieldLength => $"{Section}:{nameof(MaxCsvFieldLength)}",
+        DataLimit.Classes => $"{Section}:{nameof(MaxClasses)}",
+        _ => throw new ArgumentOutOfRangeException(nameof(limit), limit, null),
+    };
 }

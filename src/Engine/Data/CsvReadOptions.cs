@@ -25,4 +25,17 @@ public sealed record CsvReadOptions
 
     /// <summary>Most distinct classes a classification label column may have.</summary>
     public int MaxClasses { get; init; } = 1000;
+
+    /// <summary>
+    /// Most numbers the dataset may hold once decoded: every feature, every target (one per class for
+    /// classification, one-hot) and each sample's class index, 4 bytes each. Counted as rows arrive, so a
+    /// file past it is refused after reading about this many values, never after reading the whole file.
+    /// </summary>
+    public long MaxValues { get; init; } = 250_000_000;
+
+    /// <summary>Most columns in one row (features plus the label). Bounds what a single row can make the reader hold.</summary>
+    public int MaxColumns { get; init; } = 20_000;
+
+    /// <summary>Most characters in one field, quoted or not (leading spaces of an unquoted field are not counted).</summary>
+    public int MaxFieldLength { get; init; } = 1000;
 }

@@ -17,4 +17,7 @@ public sealed class DataFormatException : Exception
     /// <c>images</c>, <c>labels</c>); null when the caller knows better (a model file, a checkpoint).
     /// </summary>
     public string? Field { get; init; }
+
+    /// <summary>The bound the input went past, when that is the problem; null when the input is malformed.</summary>
+    public DataLimit? Limit { get; init; }
 }

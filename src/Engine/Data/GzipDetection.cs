@@ -68,7 +68,10 @@ internal static class GzipDetection
             int read = inner.Read(buffer);
             _read += read;
             if (_read > maxBytes)
-                throw new DataFormatException($"{what}: the uncompressed data is larger than the limit of {maxBytes:N0} bytes.");
+                throw new DataFormatException($"{what}: the uncompressed data is larger than the limit of {maxBytes:N0} bytes.")
+                {
+                    Limit = DataLimit.UncompressedBytes,
+                };
             return read;
         }
 

@@ -1,0 +1,32 @@
+using System.Threading.RateLimiting;
+using BackpropService.Api.Options;
+using Microsoft.Extensions.Options;
+
+namespace BackpropService.Api.Datasets;
+
+/// <summary>
+/// Lets one dataset upload be parsed and stored at a time, with <see cref="ServiceLimits.MaxQueuedUploads"/> more
+/// waiting in arrival order: a parse may hold up to <c>Limits:MaxDatasetBytes</c> of numbers and then a stored copy
+/// of them, so two at once would double the service's peak memory. Receiving the form is not limited (ASP.NET Core
+/// buffers uploaded files to disk), so a slow client never holds the parser.
+/// </summary>
+public sealed class DatasetUploadLimiter(IOptions<ServiceLimits> limits) : IDisposable
+{
+    /// <summary>What a refused upload is told to wait: about one parse of a large file.</summary>
+    public static readonly TimeSpan RetryAfter = TimeSpan.FromSeconds(10);
+
+    private readonly ConcurrencyLimiter _limiter = new(new ConcurrencyLimiterOptions
+    {
+        PermitLimit = 1,
+        QueueLimit = limits.Value.MaxQueuedUploads,
+        QueueProcessingOrder = QueueProcessingOrder.OldestFirst,
+    });
+
+    /// <summary>
+    /// Waits for the parser; the lease is acquired, or not when the queue is full (answer 503). Dispose the lease when
+    /// the dataset is stored or refused.
+    /// </summary>
+    public ValueTask<RateLimitLease> AcquireAsync(CancellationToken cancellationToken) => _limiter.AcquireAsync(1, cancellationToken);
+
+    public void Dispose() => _limiter.Dispose();
+}
