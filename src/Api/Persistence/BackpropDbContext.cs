@@ -2,8 +2,12 @@ using Microsoft.EntityFrameworkCore;
 
 namespace BackpropService.Api.Persistence;
 
-/// <summary>Everything the service stores: one SQLite file is the whole state.</summary>
-public sealed class BackpropDbContext(DbContextOptions<BackpropDbContext> options) : DbContext(options)
+/// <summary>
+/// Everything the service stores: one SQLite file, or one PostgreSQL database, is the whole state. This context
+/// (with the migrations in <c>Migrations/</c>) is the SQLite one; <see cref="PostgresBackpropDbContext"/> adds
+/// nothing to the model and has its own migrations.
+/// </summary>
+public class BackpropDbContext(DbContextOptions<BackpropDbContext> options) : DbContext(options)
 {
     public DbSet<DatasetEntity> Datasets => Set<DatasetEntity>();
     public DbSet<DatasetContentEntity> DatasetContents => Set<DatasetContentEntity>();
@@ -15,6 +19,10 @@ public sealed class BackpropDbContext(DbContextOptions<BackpropDbContext> option
     public DbSet<ModelAliasEntity> ModelAliases => Set<ModelAliasEntity>();
     public DbSet<ApiKeyEntity> ApiKeys => Set<ApiKeyEntity>();
 
+    // The datasets', checkpoints' and models' bytes (the *Content entities and JobCheckpointEntity) are byte[]:
+    // a BLOB in SQLite and bytea in PostgreSQL. bytea holds up to 1 GB, above Limits:MaxDatasetBytes; PostgreSQL
+    // keeps such values out of line (TOAST), so listing rows never reads them, and each is read or written in one
+    // round trip: efficient enough for files of this size, without the separate API of large objects.
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
         modelBuilder.Entity<DatasetEntity>(dataset =>
