@@ -1,6 +1,7 @@
 using BackpropService.Api.Tests.Infrastructure;
 using BackpropService.Contracts;
-using Microsoft.Data.Sqlite;
+using BackpropService.Api.Persistence;
+using Microsoft.EntityFrameworkCore;
 
 namespace BackpropService.Api.Tests;
 
@@ -33,10 +34,10 @@ public sealed class CrashRecoveryTests
             await first.WaitForEpochAsync(events, longJobId, 2, TimeSpan.FromMinutes(1));
         } // The host stops mid-training, as in a crash.
 
-        var (status, completed) = ReadJobRow(database.Path, longJobId);
+        var (status, completed) = ReadJobRow(database, longJobId);
         Assert.Equal("Running", status);
         Assert.InRange(completed, 2, epochs - 1);
-        Assert.Equal("Queued", ReadJobRow(database.Path, queuedJobId).Status);
+        Assert.Equal("Queued", ReadJobRow(database, queuedJobId).Status);
 
         await using var second = database.CreateFactory();
         var restarted = second.CreateClient();
@@ -58,15 +59,12 @@ public sealed class CrashRecoveryTests
             $"the queued job started at {behind.StartedAt:O}, before the resumed one finished at {resumed.FinishedAt:O}");
     }
 
-    private static (string Status, int Epoch) ReadJobRow(string path, string id)
+    /// <summary>The job's row as the stopped service left it, read with a context of our own.</summary>
+    private static (string Status, int Epoch) ReadJobRow(TempDatabase database, string id)
     {
-        using var connection = new SqliteConnection($"Data Source={path};Pooling=False");
-        connection.Open();
-        using var command = connection.CreateCommand();
-        command.CommandText = "SELECT Status, Epoch FROM Jobs WHERE Id = $id";
-        command.Parameters.AddWithValue("$id", id);
-        using var reader = command.ExecuteReader();
-        Assert.True(reader.Read());
-        return (reader.GetString(0), reader.GetInt32(1));
+        using var db = new BackpropDbContext(database.CreateOptions().Options);
+        var job = db.Jobs.AsNoTracking().SingleOrDefault(j => j.Id == id);
+        Assert.NotNull(job);
+        return (job.Status.ToString(), job.Epoch);
     }
 }

@@ -2,7 +2,6 @@ using BackpropService.Api.Persistence;
 using BackpropService.Contracts;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
-using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 
 namespace BackpropService.Api.Access;
@@ -38,7 +37,7 @@ public sealed class AdminKeyBootstrap(
 
         string secret = ApiKeySecret.Generate();
         await AddAdminKeyAsync(db, "admin (generated at first start)", secret, cancellationToken);
-        string? file = WriteKeyFile(db.Database.GetConnectionString(), secret);
+        string? file = WriteKeyFile(db.Database.FileFolder(), secret);
         logger.LogWarning("No admin API key existed, so one was generated{Where}.",
             file is null ? " and printed on the console" : $"; it is in {file} (and printed on the console)");
         lifetime.ApplicationStarted.Register(() => PrintFirstKey(secret, file));
@@ -75,12 +74,14 @@ public sealed class AdminKeyBootstrap(
         await db.SaveChangesAsync(cancellationToken);
     }
 
-    /// <summary>Writes the secret to admin.key beside a file database, readable by the owner only; the file's path, or null.</summary>
-    private static string? WriteKeyFile(string? connectionString, string secret)
+    /// <summary>
+    /// Writes the secret to admin.key beside a SQLite database file, readable by the owner only; the file's path, or
+    /// null where there is no such file (PostgreSQL, in-memory SQLite): then the console has the only copy.
+    /// </summary>
+    private static string? WriteKeyFile(string? databaseFolder, string secret)
     {
-        var dataSource = new SqliteConnectionStringBuilder(connectionString).DataSource;
-        if (string.IsNullOrEmpty(dataSource) || dataSource == ":memory:") return null;
-        string path = Path.Combine(Path.GetDirectoryName(Path.GetFullPath(dataSource))!, KeyFileName);
+        if (databaseFolder is null) return null;
+        string path = Path.Combine(databaseFolder, KeyFileName);
         var options = new FileStreamOptions { Mode = FileMode.Create, Access = FileAccess.Write };
         if (!OperatingSystem.IsWindows()) options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
         using (var stream = new FileStream(path, options))

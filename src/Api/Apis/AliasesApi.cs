@@ -64,9 +64,9 @@ public static class AliasesApi
         // Dropped from the cache before the write and again after it: the next request after the commit reads the new version.
         using (changes.BeginWrite(name, modelId: null))
         {
-            // The version's existence and the alias are checked and written under one write lock, and deleting a
-            // version refuses while an alias points to it, so an alias never points to a deleted version.
-            await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+            // The version's existence and the alias are checked and written under the name's lock, and deleting a
+            // version refuses under the same lock while an alias points to it, so an alias never points to a deleted version.
+            await using var transaction = await db.Database.BeginWriteTransactionAsync(ModelStore.WriteLock(name), cancellationToken);
             string? modelId = await db.Models.Where(m => m.Name == name && m.Version == version).Select(m => m.Id)
                 .FirstOrDefaultAsync(cancellationToken);
             if (modelId is null)

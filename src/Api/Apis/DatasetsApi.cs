@@ -186,11 +186,16 @@ public static class DatasetsApi
             .FirstOrDefaultAsync(cancellationToken);
         if (owner is null) return ApiProblems.NotFound("Dataset", id);
         if (!user.RequiredCaller().MayModify(owner.CreatedByKeyId)) return ApiProblems.NotOwner("Dataset", id, owner.CreatedByName);
-        // One statement, so no job can be queued between the check and the delete (a submit checks that
-        // the dataset still exists in the transaction that queues the job).
-        int deleted = await db.Datasets
-            .Where(d => d.Id == id && !db.Jobs.Any(j => j.DatasetId == id && (j.Status == JobStatus.Queued || j.Status == JobStatus.Running)))
-            .ExecuteDeleteAsync(cancellationToken);
+        // Under the dataset's lock, so no job can be queued between the check and the delete (a submit checks that
+        // the dataset still exists under the same lock, in the transaction that queues the job).
+        int deleted;
+        await using (var transaction = await db.Database.BeginWriteTransactionAsync(DatasetCatalog.WriteLock(id), cancellationToken))
+        {
+            deleted = await db.Datasets
+                .Where(d => d.Id == id && !db.Jobs.Any(j => j.DatasetId == id && (j.Status == JobStatus.Queued || j.Status == JobStatus.Running)))
+                .ExecuteDeleteAsync(cancellationToken);
+            await transaction.CommitAsync(cancellationToken);
+        }
         if (deleted == 1) return TypedResults.NoContent();
         return await db.Datasets.AnyAsync(d => d.Id == id, cancellationToken)
             ? ApiProblems.Conflict("A queued or running job trains on this dataset; cancel it first.")

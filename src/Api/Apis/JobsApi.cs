@@ -87,16 +87,16 @@ public static class JobsApi
         int queuePosition;
         await using (var db = await dbFactory.CreateDbContextAsync(cancellationToken))
         {
-            // SQLite transactions take the write lock at BEGIN: a dataset delete (one conditional statement)
-            // runs wholly before this, and we see the dataset gone, or wholly after, and sees this job.
-            await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+            // Under the dataset's lock, as a dataset delete is: the delete runs wholly before this, and we see the
+            // dataset gone, or wholly after, and sees this job.
+            await using var transaction = await db.Database.BeginWriteTransactionAsync(DatasetCatalog.WriteLock(dataset.Id), cancellationToken);
             if (!DatasetCatalog.IsBuiltIn(dataset.Id) && !await db.Datasets.AnyAsync(d => d.Id == dataset.Id, cancellationToken))
                 return TypedResults.ValidationProblem(ValidationErrors.One("datasetId",
                     $"The dataset '{dataset.Id}' was deleted just now; upload it again or choose another."));
             db.Jobs.Add(entity);
             // The row is the durable queue entry; from here on the job is never lost.
             await db.SaveChangesAsync(CancellationToken.None);
-            // Still under the write lock: no claim can move the queue between the insert and this count.
+            // In the same transaction, which sees this job: its place at the moment of the count.
             queuePosition = await db.QueuePositionAsync(entity, CancellationToken.None);
             await transaction.CommitAsync(CancellationToken.None);
         }

@@ -183,13 +183,20 @@ public static class ModelsApi
         string id, IDbContextFactory<BackpropDbContext> dbFactory, Models.IModelChanges changes, CancellationToken cancellationToken)
     {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        // A model's name never changes, so it can be read before taking the name's lock.
+        string? name = await db.Models.Where(m => m.Id == id).Select(m => m.Name).FirstOrDefaultAsync(cancellationToken);
+        if (name is null) return ApiProblems.NotFound("Model", id);
         int deleted;
-        // Refused while an alias points to the version (one statement, so no alias can slip in between): callers
-        // that pinned it would otherwise start failing; an admin moves or deletes the alias first.
+        // Refused while an alias points to the version (under the name's lock, as an alias is set, so no alias can
+        // slip in between): callers that pinned it would otherwise start failing; an admin moves or deletes the alias first.
         using (changes.BeginWrite(name: null, modelId: id))
+        await using (var transaction = await db.Database.BeginWriteTransactionAsync(Models.ModelStore.WriteLock(name), cancellationToken))
+        {
             deleted = await db.Models
                 .Where(m => m.Id == id && !db.ModelAliases.Any(a => a.Name == m.Name && a.Version == m.Version))
                 .ExecuteDeleteAsync(cancellationToken);
+            await transaction.CommitAsync(cancellationToken);
+        }
         if (deleted == 1) return TypedResults.NoContent();
         var pinnedBy = await db.Models.Where(m => m.Id == id)
             .SelectMany(m => db.ModelAliases.Where(a => a.Name == m.Name && a.Version == m.Version))

@@ -21,6 +21,12 @@ public sealed class DatasetCatalog(IDbContextFactory<BackpropDbContext> dbFactor
 
     public static bool IsBuiltIn(string id) => SyntheticDatasets.Names.Contains(id, StringComparer.OrdinalIgnoreCase);
 
+    /// <summary>
+    /// The lock (<see cref="DatabaseDialect.BeginWriteTransactionAsync"/>) under which a job submit checks that its
+    /// dataset exists and a dataset delete checks that no queued or running job needs it.
+    /// </summary>
+    public static string WriteLock(string id) => $"dataset:{id}";
+
     public static IEnumerable<DatasetInfo> ListBuiltIns() =>
         SyntheticDatasets.Names.Select(name => Describe(name, BuiltIn(name), builtIn: true, createdAt: null));
 

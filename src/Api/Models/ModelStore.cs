@@ -2,7 +2,6 @@ using BackpropService.Api.Mapping;
 using BackpropService.Api.Persistence;
 using BackpropService.Contracts;
 using BackpropService.Engine;
-using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 
 namespace BackpropService.Api.Models;
@@ -11,9 +10,6 @@ namespace BackpropService.Api.Models;
 public static class ModelStore
 {
     private const int MaxAttempts = 5;
-
-    // SQLite's result codes SQLITE_CONSTRAINT and SQLITE_CONSTRAINT_UNIQUE.
-    private const int ConstraintFailed = 19, UniqueConstraintFailed = 2067;
 
     /// <summary>
     /// Adds the model and saves <paramref name="db"/>'s pending changes with it, in one transaction;
@@ -28,10 +24,10 @@ public static class ModelStore
         using var write = changes.BeginWrite(name, modelId: null);
         for (int attempt = 1; ; attempt++)
         {
-            // Versions are "max + 1". Microsoft.Data.Sqlite begins transactions IMMEDIATE, so the read below already
-            // holds the database's write lock and concurrent saves of one name queue up; should another writer
-            // still take the version first, the unique (name, version) index refuses this insert and we try again.
-            await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+            // Versions are "max + 1". The write transaction holds the name's lock from before the read below, so
+            // concurrent saves of one name queue up; should another writer still take the version first, the
+            // unique (name, version) index refuses this insert and we try again.
+            await using var transaction = await db.Database.BeginWriteTransactionAsync(WriteLock(name), cancellationToken);
             int version = (await db.Models.Where(m => m.Name == name).MaxAsync(m => (int?)m.Version, cancellationToken) ?? 0) + 1;
             var entity = new ModelEntity
             {
@@ -69,8 +65,13 @@ public static class ModelStore
     }
 
     /// <summary>A unique index refused the insert: only (name, version) can, as ids are new GUIDs.</summary>
-    private static bool IsVersionTaken(DbUpdateException e) =>
-        e.InnerException is SqliteException { SqliteErrorCode: ConstraintFailed, SqliteExtendedErrorCode: UniqueConstraintFailed };
+    private static bool IsVersionTaken(DbUpdateException e) => e.IsUniqueViolation();
+
+    /// <summary>
+    /// The lock (<see cref="DatabaseDialect.BeginWriteTransactionAsync"/>) under which the versions and aliases of the
+    /// model named <paramref name="name"/> are checked and written.
+    /// </summary>
+    public static string WriteLock(string name) => $"model:{name}";
 
 
     /// <summary>

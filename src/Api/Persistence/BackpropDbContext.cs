@@ -2,8 +2,12 @@ using Microsoft.EntityFrameworkCore;
 
 namespace BackpropService.Api.Persistence;
 
-/// <summary>Everything the service stores: one SQLite file is the whole state.</summary>
-public sealed class BackpropDbContext(DbContextOptions<BackpropDbContext> options) : DbContext(options)
+/// <summary>
+/// Everything the service stores: one SQLite file, or one PostgreSQL database, is the whole state. This context
+/// (with the migrations in <c>Migrations/</c>) is the SQLite one; <see cref="PostgresBackpropDbContext"/> adds
+/// nothing to the model and has its own migrations.
+/// </summary>
+public class BackpropDbContext(DbContextOptions<BackpropDbContext> options) : DbContext(options)
 {
     public DbSet<DatasetEntity> Datasets => Set<DatasetEntity>();
     public DbSet<DatasetContentEntity> DatasetContents => Set<DatasetContentEntity>();
@@ -15,6 +19,40 @@ public sealed class BackpropDbContext(DbContextOptions<BackpropDbContext> option
     public DbSet<ModelAliasEntity> ModelAliases => Set<ModelAliasEntity>();
     public DbSet<ApiKeyEntity> ApiKeys => Set<ApiKeyEntity>();
 
+    /// <summary>Saves with every timestamp cut to the microsecond first (see <see cref="TruncateTimestampsToMicroseconds"/>).</summary>
+    public override int SaveChanges(bool acceptAllChangesOnSuccess)
+    {
+        TruncateTimestampsToMicroseconds();
+        return base.SaveChanges(acceptAllChangesOnSuccess);
+    }
+
+    /// <inheritdoc cref="SaveChanges(bool)"/>
+    public override Task<int> SaveChangesAsync(bool acceptAllChangesOnSuccess, CancellationToken cancellationToken = default)
+    {
+        TruncateTimestampsToMicroseconds();
+        return base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
+    }
+
+    /// <summary>
+    /// PostgreSQL keeps timestamps to the microsecond, SQLite to the tick (100 ns). Cutting every timestamp to the
+    /// microsecond before it is saved makes an answer built from the saved entity equal what a later read returns,
+    /// on either provider.
+    /// </summary>
+    private void TruncateTimestampsToMicroseconds()
+    {
+        foreach (var entry in ChangeTracker.Entries())
+        {
+            if (entry.State is not (EntityState.Added or EntityState.Modified)) continue;
+            foreach (var property in entry.Properties)
+                if (property.CurrentValue is DateTime time && time.Ticks % TimeSpan.TicksPerMicrosecond != 0)
+                    property.CurrentValue = new DateTime(time.Ticks - time.Ticks % TimeSpan.TicksPerMicrosecond, time.Kind);
+        }
+    }
+
+    // The datasets', checkpoints' and models' bytes (the *Content entities and JobCheckpointEntity) are byte[]:
+    // a BLOB in SQLite and bytea in PostgreSQL. bytea holds up to 1 GB, above Limits:MaxDatasetBytes; PostgreSQL
+    // keeps such values out of line (TOAST), so listing rows never reads them, and each is read or written in one
+    // round trip: efficient enough for files of this size, without the separate API of large objects.
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
         modelBuilder.Entity<DatasetEntity>(dataset =>

@@ -1,4 +1,3 @@
-using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 
 namespace BackpropService.Api.Persistence;
@@ -6,21 +5,12 @@ namespace BackpropService.Api.Persistence;
 /// <summary>Brings the database to the current schema before the service takes requests.</summary>
 public static class DatabaseStartup
 {
-    /// <summary>Creates the database folder if missing, applies migrations and switches to WAL.</summary>
+    /// <summary>Applies the provider's migrations; on SQLite also creates the file's folder if missing and switches to WAL.</summary>
     public static void MigrateDatabase(this IServiceProvider services)
     {
-        using var scope = services.CreateScope();
-        var db = scope.ServiceProvider.GetRequiredService<BackpropDbContext>();
-        CreateFolderFor(db.Database.GetConnectionString());
+        using var db = services.GetRequiredService<IDbContextFactory<BackpropDbContext>>().CreateDbContext();
+        if (db.Database.FileFolder() is { } folder) Directory.CreateDirectory(folder);
         db.Database.Migrate();
-        db.Database.ExecuteSqlRaw("PRAGMA journal_mode = WAL;");
-    }
-
-    private static void CreateFolderFor(string? connectionString)
-    {
-        var dataSource = new SqliteConnectionStringBuilder(connectionString).DataSource;
-        if (string.IsNullOrEmpty(dataSource) || dataSource == ":memory:") return;
-        var folder = Path.GetDirectoryName(Path.GetFullPath(dataSource));
-        if (!string.IsNullOrEmpty(folder)) Directory.CreateDirectory(folder);
+        if (db.Database.IsSqlite()) db.Database.ExecuteSqlRaw("PRAGMA journal_mode = WAL;");
     }
 }

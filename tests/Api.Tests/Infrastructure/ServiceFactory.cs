@@ -1,23 +1,24 @@
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.TestHost;
-using Microsoft.Data.Sqlite;
+using BackpropService.Api.Persistence;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace BackpropService.Api.Tests.Infrastructure;
 
 /// <summary>
-/// The service in-process, on its own SQLite file (<see cref="DatabasePath"/>), with optional settings.
+/// The service in-process, on its own database (<see cref="Database"/>: a SQLite file, or a PostgreSQL database in
+/// the PostgreSQL run of these tests), with optional settings.
 /// <see cref="AdminKey"/> is its first admin key (<c>Auth:AdminKey</c>), and clients from
 /// <c>CreateClient</c> send it; tests of access control make clients with other keys or none.
 /// </summary>
-public sealed class ServiceFactory(string databasePath, IReadOnlyDictionary<string, string?>? settings = null)
+public sealed class ServiceFactory(TempDatabase database, IReadOnlyDictionary<string, string?>? settings = null)
     : WebApplicationFactory<Program>
 {
     /// <summary>The admin key every test service starts with.</summary>
     public const string AdminKey = "bp_test-admin-key-0123456789abcdef";
 
-    public string DatabasePath { get; } = databasePath;
+    public TempDatabase Database { get; } = database;
 
     /// <summary>Replaces services after the app has registered its own (set before the first client or service is asked for).</summary>
     public Action<IServiceCollection>? TestServices { get; set; }
@@ -25,7 +26,8 @@ public sealed class ServiceFactory(string databasePath, IReadOnlyDictionary<stri
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseEnvironment("Testing");
-        builder.UseSetting("ConnectionStrings:Default", $"Data Source={DatabasePath}");
+        builder.UseSetting(PersistenceExtensions.ProviderSetting, TempDatabase.Provider.ToString());
+        builder.UseSetting("ConnectionStrings:Default", Database.ConnectionString);
         builder.UseSetting("Training:PollSeconds", "1");
         builder.UseSetting("Logging:LogLevel:Default", "Warning");
         builder.UseSetting("Auth:AdminKey", AdminKey);
@@ -46,30 +48,5 @@ public sealed class ServiceFactory(string databasePath, IReadOnlyDictionary<stri
         var client = CreateClient();
         client.DefaultRequestHeaders.Authorization = key is null ? null : new("Bearer", key);
         return client;
-    }
-}
-
-/// <summary>A temporary folder holding one test's database; deleted afterwards.</summary>
-public sealed class TempDatabase : IDisposable
-{
-    private readonly string _folder = System.IO.Path.Combine(System.IO.Path.GetTempPath(), "backprop-tests", Guid.NewGuid().ToString("N"));
-
-    public TempDatabase() => Directory.CreateDirectory(_folder);
-
-    public string Path => System.IO.Path.Combine(_folder, "backprop.db");
-
-    public ServiceFactory CreateFactory(IReadOnlyDictionary<string, string?>? settings = null) => new(Path, settings);
-
-    public void Dispose()
-    {
-        SqliteConnection.ClearAllPools();
-        try
-        {
-            Directory.Delete(_folder, recursive: true);
-        }
-        catch (IOException)
-        {
-            // A file still open on a slow shutdown; the temp folder is cleaned up eventually anyway.
-        }
     }
 }

@@ -32,8 +32,7 @@ public sealed class ModelStoreTests
         await using var factory = database.CreateFactory();
         await factory.CreateClient().ImportAsync(PredictClient.XorModel(), "net");
         var takeVersionOne = new TakeVersionOnce(1);
-        var options = new DbContextOptionsBuilder<BackpropDbContext>()
-            .UseSqlite($"Data Source={database.Path}").AddInterceptors(takeVersionOne).Options;
+        var options = database.CreateOptions().AddInterceptors(takeVersionOne).Options;
         await using var db = new BackpropDbContext(options);
 
         var saved = await ModelStore.SaveAsync(db, factory.Services.GetRequiredService<IModelChanges>(),

@@ -105,8 +105,7 @@ public sealed class ModelCacheTests
         var client = factory.CreateClient();
         var v1 = await client.ImportAsync(PredictClient.XorModel(seed: 1), "net");
         var gate = new ReadGate();
-        var options = new DbContextOptionsBuilder<BackpropDbContext>()
-            .UseSqlite($"Data Source={factory.DatabasePath}").AddInterceptors(gate).Options;
+        var options = database.CreateOptions().AddInterceptors(gate).Options;
         var cache = new ModelCache(new OptionsFactory(options), Microsoft.Extensions.Options.Options.Create(new TrainingWorkerOptions()));
 
         // A load reads "net" = v1 from the database and is held just after its reads ...

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Net;
 using System.Text;
+using BackpropService.Api.Tests.Access;
 using BackpropService.Api.Tests.Infrastructure;
 using BackpropService.Contracts;
 using BackpropService.Tests.Shared;
@@ -8,9 +9,12 @@ using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
-namespace BackpropService.Api.Tests.Access;
+namespace BackpropService.Api.Tests.SqliteOnly;
 
-/// <summary>A key's secret is shown once and then exists nowhere the service writes: not in the database, not in the logs.</summary>
+/// <summary>
+/// A key's secret is shown once and then exists nowhere the service writes: not in the database, not in the logs.
+/// (SQLite only: it reads the database file and its WAL as they are on disk.)
+/// </summary>
 public sealed class KeySecrecyTests
 {
     [Fact]
@@ -39,7 +43,7 @@ public sealed class KeySecrecyTests
         Assert.DoesNotContain(ServiceFactory.AdminKey, listed);
 
         // Read the database as it is on disk, WAL included, while the service still runs.
-        var stored = ReadDatabaseFiles(factory.DatabasePath);
+        var stored = ReadDatabaseFiles(database.Path);
         Assert.Contains(Hex(created.Key), stored); // the hash is there: we are reading the right files
         foreach (var secret in new[] { created.Key, ServiceFactory.AdminKey })
         {
