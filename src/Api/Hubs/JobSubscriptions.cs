@@ -2,25 +2,16 @@ namespace BackpropService.Api.Hubs;
 
 /// <summary>
 /// Who listens to which job, and how far each listener already is. Per job, one lock is shared by
-/// <see cref="TrainingHub.SubscribeToJob"/> (read stored metrics + join the group) and the
-/// <see cref="TrainingEventForwarder"/> (send an epoch to the group), so a late subscriber sees every
+/// <see cref="TrainingHub.SubscribeToJob"/> (read stored metrics + start listening) and the
+/// <see cref="TrainingEventForwarder"/> (post an epoch to the listeners), so a late subscriber sees every
 /// epoch exactly once: either in the stored metrics it got back, or live, never both.
 /// </summary>
 public sealed class JobSubscriptions
 {
-    private const string AllJobsGroup = "jobs";
-
     private readonly Lock _mapLock = new();
     private readonly Dictionary<string, JobListeners> _jobs = [];
     private readonly Dictionary<string, HashSet<string>> _jobsByConnection = [];
     private readonly HashSet<string> _allJobsConnections = [];
-
-    /// <summary>Serialises <c>SubscribeToJobs</c> with job-update sends, so nobody gets one update twice.</summary>
-    public SemaphoreSlim AllJobsLock { get; } = new(1, 1);
-
-    public static string JobGroup(string jobId) => $"job:{jobId}";
-
-    public static string AllJobs => AllJobsGroup;
 
     /// <summary>Runs <paramref name="action"/> under the job's lock, creating the job's entry if needed.</summary>
     public async Task<T> WithJobLockAsync<T>(string jobId, Func<JobListeners, Task<T>> action, CancellationToken cancellationToken)
@@ -119,16 +110,27 @@ public sealed class JobSubscriptions
         foreach (var jobId in jobs) await RemoveAsync(jobId, connectionId);
     }
 
-    /// <summary>Records a connection that receives every job's updates. Call under <see cref="AllJobsLock"/>.</summary>
+    /// <summary>
+    /// Whether the connection may start listening to the job: it already does, or it listens to fewer than
+    /// <paramref name="maxJobs"/>. SignalR runs one connection's hub calls one at a time, so nothing can be added
+    /// for the connection between this check and its <see cref="Add"/>.
+    /// </summary>
+    public bool MayAdd(string connectionId, string jobId, int maxJobs)
+    {
+        lock (_mapLock)
+            return !_jobsByConnection.TryGetValue(connectionId, out var jobs) || jobs.Contains(jobId) || jobs.Count < maxJobs;
+    }
+
+    /// <summary>Records a connection that receives every job's updates.</summary>
     public void AddAllJobsListener(string connectionId)
     {
         lock (_mapLock) _allJobsConnections.Add(connectionId);
     }
 
-    /// <summary>The connections that receive every job's updates. Call under <see cref="AllJobsLock"/>.</summary>
-    public IReadOnlyList<string> AllJobsListeners()
+    /// <summary>The connections that receive every job's updates, as of now.</summary>
+    public IReadOnlySet<string> AllJobsListeners()
     {
-        lock (_mapLock) return [.. _allJobsConnections];
+        lock (_mapLock) return new HashSet<string>(_allJobsConnections);
     }
 
     /// <summary>The listeners of one job: the lock and each connection's high-water epoch.</summary>

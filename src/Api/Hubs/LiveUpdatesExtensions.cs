@@ -1,4 +1,5 @@
 using BackpropService.Api.Access;
+using BackpropService.Api.Options;
 using BackpropService.Contracts;
 using BackpropService.Contracts.Json;
 
@@ -11,7 +12,10 @@ public static class LiveUpdatesExtensions
     {
         builder.Services.AddSignalR()
             .AddJsonProtocol(options => ContractJson.Configure(options.PayloadSerializerOptions));
+        builder.Services.AddOptions<LiveUpdateOptions>().BindConfiguration(LiveUpdateOptions.Section)
+            .ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddSingleton<JobSubscriptions>();
+        builder.Services.AddSingleton<ClientOutboxes>();
         builder.Services.AddHostedService<TrainingEventForwarder>();
         return builder;
     }

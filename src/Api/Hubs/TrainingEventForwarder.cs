@@ -1,11 +1,12 @@
 using BackpropService.Api.Training;
-using Microsoft.AspNetCore.SignalR;
 
 namespace BackpropService.Api.Hubs;
 
 /// <summary>
 /// Forwards the worker's in-process events to <see cref="TrainingHub"/> clients, one at a time in
-/// publish order, so a job's final <c>JobUpdated</c> arrives after its last <c>EpochCompleted</c>.
+/// publish order, so a job's final <c>JobUpdated</c> arrives after its last <c>EpochCompleted</c>. It only
+/// posts each event to the listeners' <see cref="ClientOutbox"/>es and never waits for a client, so it keeps
+/// up with training however slowly any one client reads.
 /// </summary>
 /// <remarks>
 /// It subscribes in its constructor. The host resolves every hosted service before it starts the first
@@ -16,7 +17,7 @@ namespace BackpropService.Api.Hubs;
 public sealed partial class TrainingEventForwarder(
     ITrainingEvents events,
     JobSubscriptions subscriptions,
-    IHubContext<TrainingHub, ITrainingClient> hub,
+    ClientOutboxes outboxes,
     ILogger<TrainingEventForwarder> logger) : BackgroundService
 {
     private readonly TrainingEventSubscription _subscription = events.Subscribe();
@@ -55,24 +56,22 @@ public sealed partial class TrainingEventForwarder(
         subscriptions.WhenListenedAsync(epoch.JobId, listeners =>
         {
             int number = epoch.Metrics.Epoch;
-            var alreadyHaveIt = listeners.HighWater.Where(l => l.Value >= number).Select(l => l.Key).ToList();
-            return hub.Clients.GroupExcept(JobSubscriptions.JobGroup(epoch.JobId), alreadyHaveIt).EpochCompleted(epoch.Metrics);
+            foreach (var (connectionId, alreadyHasUpTo) in listeners.HighWater)
+                if (alreadyHasUpTo < number) outboxes.Post(connectionId, epoch);
+            return Task.CompletedTask;
         }, cancellationToken);
 
-    private async Task SendJobAsync(JobUpdatedEvent update, CancellationToken cancellationToken)
+    private Task SendJobAsync(JobUpdatedEvent update, CancellationToken cancellationToken)
     {
-        await subscriptions.AllJobsLock.WaitAsync(cancellationToken);
-        try
+        // One snapshot decides both lists, so a connection that listens to all jobs and to this one gets the update once.
+        var allJobs = subscriptions.AllJobsListeners();
+        foreach (var connectionId in allJobs) outboxes.Post(connectionId, update);
+        return subscriptions.WhenListenedAsync(update.JobId, listeners =>
         {
-            // A connection in both groups gets the update once: through the all-jobs group.
-            var allJobs = subscriptions.AllJobsListeners();
-            await hub.Clients.Group(JobSubscriptions.AllJobs).JobUpdated(update.Job);
-            await hub.Clients.GroupExcept(JobSubscriptions.JobGroup(update.JobId), allJobs).JobUpdated(update.Job);
-        }
-        finally
-        {
-            subscriptions.AllJobsLock.Release();
-        }
+            foreach (var connectionId in listeners.HighWater.Keys)
+                if (!allJobs.Contains(connectionId)) outboxes.Post(connectionId, update);
+            return Task.CompletedTask;
+        }, cancellationToken);
     }
 
     public override void Dispose()

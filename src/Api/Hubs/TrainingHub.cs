@@ -1,22 +1,39 @@
 using BackpropService.Api.Mapping;
+using BackpropService.Api.Options;
 using BackpropService.Api.Persistence;
 using BackpropService.Contracts;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
 
 namespace BackpropService.Api.Hubs;
 
 /// <summary>
 /// Live training updates at <see cref="TrainingHubMethods.Path"/>. Subscribing to a job returns the
 /// epochs stored so far and sends every later one as <see cref="ITrainingClient.EpochCompleted"/>, each
-/// exactly once (see <see cref="JobSubscriptions"/>).
+/// exactly once (see <see cref="JobSubscriptions"/>). Events reach each connection through its own
+/// <see cref="ClientOutbox"/>, so a slow client holds up nobody else.
 /// </summary>
-public sealed class TrainingHub(IDbContextFactory<BackpropDbContext> dbFactory, JobSubscriptions subscriptions) : Hub<ITrainingClient>
+public sealed class TrainingHub(
+    IDbContextFactory<BackpropDbContext> dbFactory,
+    JobSubscriptions subscriptions,
+    ClientOutboxes outboxes,
+    IOptions<LiveUpdateOptions> options) : Hub<ITrainingClient>
 {
-    /// <summary>Joins the job's group and returns its metrics so far, in epoch order.</summary>
+    public override async Task OnConnectedAsync()
+    {
+        outboxes.Open(Context);
+        await base.OnConnectedAsync();
+    }
+
+    /// <summary>Starts listening to the job and returns its metrics so far, in epoch order.</summary>
     public async Task<IReadOnlyList<EpochMetrics>> SubscribeToJob(string jobId)
     {
         if (string.IsNullOrWhiteSpace(jobId)) throw new HubException("SubscribeToJob needs a job id; GET /api/jobs lists them.");
+        int maxJobs = options.Value.MaxSubscriptionsPerConnection;
+        if (!subscriptions.MayAdd(Context.ConnectionId, jobId, maxJobs))
+            throw new HubException($"This connection already follows {maxJobs} jobs, the most one connection may " +
+                $"(LiveUpdates:MaxSubscriptionsPerConnection). Call UnsubscribeFromJob for a job you no longer watch first.");
         var aborted = Context.ConnectionAborted;
         await using (var db = await dbFactory.CreateDbContextAsync(aborted))
         {
@@ -26,8 +43,8 @@ public sealed class TrainingHub(IDbContextFactory<BackpropDbContext> dbFactory, 
 
         return await subscriptions.WithJobLockAsync(jobId, async listeners =>
         {
-            // Under the job's lock the forwarder cannot send an epoch, so each epoch is either in this
-            // list (and the connection's high-water mark keeps it from being sent) or sent after the join.
+            // Under the job's lock the forwarder cannot post an epoch, so each epoch is either in this
+            // list (and the connection's high-water mark keeps it from being sent) or posted after the add.
             List<EpochMetrics> stored;
             await using (var db = await dbFactory.CreateDbContextAsync(aborted))
             {
@@ -35,37 +52,28 @@ public sealed class TrainingHub(IDbContextFactory<BackpropDbContext> dbFactory, 
                     .ToListAsync(aborted);
                 stored = rows.Select(m => m.ToContract()).ToList();
             }
-            await Groups.AddToGroupAsync(Context.ConnectionId, JobSubscriptions.JobGroup(jobId), aborted);
             subscriptions.Add(listeners, jobId, Context.ConnectionId, stored.Count == 0 ? 0 : stored[^1].Epoch);
             return (IReadOnlyList<EpochMetrics>)stored;
         }, aborted);
     }
 
-    /// <summary>Leaves the job's group.</summary>
+    /// <summary>Stops listening to the job.</summary>
     public async Task UnsubscribeFromJob(string jobId)
     {
         if (string.IsNullOrWhiteSpace(jobId)) return;
-        await Groups.RemoveFromGroupAsync(Context.ConnectionId, JobSubscriptions.JobGroup(jobId));
         await subscriptions.RemoveAsync(jobId, Context.ConnectionId);
     }
 
     /// <summary>Receives <see cref="ITrainingClient.JobUpdated"/> for every job from now on.</summary>
-    public async Task SubscribeToJobs()
+    public Task SubscribeToJobs()
     {
-        await subscriptions.AllJobsLock.WaitAsync(Context.ConnectionAborted);
-        try
-        {
-            await Groups.AddToGroupAsync(Context.ConnectionId, JobSubscriptions.AllJobs, Context.ConnectionAborted);
-            subscriptions.AddAllJobsListener(Context.ConnectionId);
-        }
-        finally
-        {
-            subscriptions.AllJobsLock.Release();
-        }
+        subscriptions.AddAllJobsListener(Context.ConnectionId);
+        return Task.CompletedTask;
     }
 
     public override async Task OnDisconnectedAsync(Exception? exception)
     {
+        outboxes.Close(Context.ConnectionId);
         await subscriptions.RemoveConnectionAsync(Context.ConnectionId);
         await base.OnDisconnectedAsync(exception);
     }

@@ -106,6 +106,31 @@ public sealed class TrainingHubTests : IDisposable
         Assert.Equal([JobStatus.Queued, JobStatus.Running, JobStatus.Succeeded], seen.Select(j => j.Status));
     }
 
+    [Fact]
+    public async Task A_connection_may_follow_only_as_many_jobs_as_the_limit_and_is_told_how_to_free_one()
+    {
+        await using var factory = _database.CreateFactory(new Dictionary<string, string?> { ["LiveUpdates:MaxSubscriptionsPerConnection"] = "2" });
+        using var http = factory.CreateClient();
+        var first = await http.SubmitJobAsync(SlowSpirals(epochs: 1));
+        var second = await http.SubmitJobAsync(SlowSpirals(epochs: 1));
+        var third = await http.SubmitJobAsync(SlowSpirals(epochs: 1));
+        await using var connection = Connect(factory.Server);
+        await connection.StartAsync();
+
+        await connection.InvokeAsync<List<EpochMetrics>>(TrainingHubMethods.SubscribeToJob, first.Id);
+        await connection.InvokeAsync<List<EpochMetrics>>(TrainingHubMethods.SubscribeToJob, second.Id);
+        // Subscribing again to a job it follows takes no second place.
+        await connection.InvokeAsync<List<EpochMetrics>>(TrainingHubMethods.SubscribeToJob, first.Id);
+
+        var error = await Assert.ThrowsAsync<HubException>(() =>
+            connection.InvokeAsync<List<EpochMetrics>>(TrainingHubMethods.SubscribeToJob, third.Id));
+        Assert.Contains("already follows 2 jobs", error.Message, StringComparison.Ordinal);
+        Assert.Contains("UnsubscribeFromJob", error.Message, StringComparison.Ordinal);
+
+        await connection.InvokeAsync(TrainingHubMethods.UnsubscribeFromJob, first.Id);
+        await connection.InvokeAsync<List<EpochMetrics>>(TrainingHubMethods.SubscribeToJob, third.Id);
+    }
+
     /// <summary>Spirals with a wide network and small batches: a few tens of milliseconds per epoch.</summary>
     private static SubmitJobRequest SlowSpirals(int epochs) => new()
     {
