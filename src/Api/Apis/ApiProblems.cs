@@ -28,6 +28,10 @@ public static class ApiProblems
         StatusCodes.Status413PayloadTooLarge, "The upload is too large.", "body",
         $"Uploads may be at most {limit:N0} bytes (configuration: Limits:MaxUploadBytes).");
 
+    /// <summary>503 for a request refused because too many like it are being served; the caller sets <c>Retry-After</c>.</summary>
+    public static ProblemHttpResult Busy(string detail) => TypedResults.Problem(
+        statusCode: StatusCodes.Status503ServiceUnavailable, title: "The service is busy.", detail: detail);
+
     public static ProblemHttpResult UnsupportedMediaType(string detail) => Problem(
         StatusCodes.Status415UnsupportedMediaType, "Unsupported content type.", "body", detail);
 

@@ -83,7 +83,7 @@ public sealed class ModelCacheTests
         await using var factory = database.CreateFactory();
         var model = await factory.CreateClient().ImportAsync(PredictClient.XorModel(), "net");
         var counting = new CountingFactory(factory.Services.GetRequiredService<IDbContextFactory<BackpropDbContext>>());
-        var cache = new ModelCache(counting, Microsoft.Extensions.Options.Options.Create(new TrainingWorkerOptions()));
+        var cache = new ModelCache(counting, Microsoft.Extensions.Options.Options.Create(new ServiceLimits()));
 
         Assert.Equal(model.Id, (await cache.ResolveAsync("net", default))!.Id);
         Assert.Equal(model.Id, (await cache.ResolveAsync(model.Id, default))!.Id);
@@ -107,7 +107,7 @@ public sealed class ModelCacheTests
         var gate = new ReadGate();
         var options = new DbContextOptionsBuilder<BackpropDbContext>()
             .UseSqlite($"Data Source={factory.DatabasePath}").AddInterceptors(gate).Options;
-        var cache = new ModelCache(new OptionsFactory(options), Microsoft.Extensions.Options.Options.Create(new TrainingWorkerOptions()));
+        var cache = new ModelCache(new OptionsFactory(options), Microsoft.Extensions.Options.Options.Create(new ServiceLimits()));
 
         // A load reads "net" = v1 from the database and is held just after its reads ...
         gate.Close();
