@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Text.Json;
 using BackpropService.Api.Tests.Infrastructure;
+using BackpropService.Api.Tests.Models;
 using BackpropService.Contracts;
 
 namespace BackpropService.Api.Tests;
@@ -55,6 +56,33 @@ public sealed class ModelImportTests : IDisposable
         var names = (await admin.GetAsync<List<ModelInfo>>("/api/models")).Select(m => m.Name).ToList();
         Assert.Contains("raw-copy", names);
         Assert.Contains("form-copy", names);
+    }
+
+    [Fact]
+    public async Task A_model_file_with_more_parameters_than_a_job_may_have_is_refused_from_its_first_bytes_though_under_the_upload_size()
+    {
+        await using var factory = _database.CreateFactory();
+        using var admin = factory.CreateClient();
+        // 2 inputs → 100,000 → 500 → 2: every layer within Limits:MaxLayerSize, 50,301,502 weights and biases in all
+        // (the limit is 5,000,000), so a 201 MB file, under the 200 MiB upload limit.
+        using var file = new StreamedModelFile(inputs: 2, layerSizes: [100_000, 500, 2]);
+        Assert.True(file.Length < new BackpropService.Api.Options.ServiceLimits().MaxUploadBytes);
+
+        // The test server takes the whole body in any case, through pooled buffers; what the service allocates shows
+        // whether it held the file (201 MB, and again for its payload and its network) or refused it from its start.
+        long allocatedBefore = GC.GetTotalAllocatedBytes(precise: true);
+        var response = await admin.PostAsync("/api/models?name=huge", file);
+        long allocated = GC.GetTotalAllocatedBytes(precise: true) - allocatedBefore;
+
+        var body = await response.Content.ReadAsStringAsync();
+        Assert.True(response.StatusCode == HttpStatusCode.BadRequest, $"{(int)response.StatusCode} {body}");
+        using var problem = JsonDocument.Parse(body);
+        string message = problem.RootElement.GetProperty("errors").GetProperty("file")[0].GetString()!;
+        Assert.Contains("50,301,502", message);
+        Assert.Contains("5,000,000", message);
+        Assert.Contains("Limits:MaxParameters", message);
+        Assert.True(allocated < file.Length / 4, $"{allocated:N0} bytes were allocated for a {file.Length:N0}-byte file");
+        Assert.DoesNotContain(await admin.GetAsync<List<ModelInfo>>("/api/models"), m => m.Name == "huge");
     }
 
     private static async Task<byte[]> TrainedModelFileAsync(HttpClient client)
