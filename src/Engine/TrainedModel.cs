@@ -92,6 +92,43 @@ public sealed class TrainedModel
         return BinaryEnvelope.Wrap(FileMagic, FileVersion, stream.ToArray());
     }
 
+    /// <summary>
+    /// How many bytes from the start of a model file always hold its network's shape (the envelope's header, the task,
+    /// the input size and up to <see cref="NetworkLimits.MaxLayers"/> layers of the engine): enough for
+    /// <see cref="ReadShape"/>.
+    /// </summary>
+    public static int ShapeBytes { get; } = BinaryEnvelope.HeaderLength + 3 * sizeof(int) + NetworkLimits.Engine.MaxLayers * 2 * sizeof(int);
+
+    /// <summary>
+    /// The network shape a model file declares, read from its first bytes (<see cref="ShapeBytes"/>, or the whole file if
+    /// shorter) without reading or checking the rest: so that a caller can hold the shape against its limits before
+    /// receiving, let alone allocating, the weights. <see cref="FromBytes"/> still checks the whole file.
+    /// </summary>
+    /// <returns>The shape, and the length of the whole file as its header states it.</returns>
+    /// <exception cref="DataFormatException">The start is not a model file's, or ends before the shape does.</exception>
+    public static (NetworkShape Shape, long FileLength) ReadShape(ReadOnlySpan<byte> fileStart)
+    {
+        const string what = "model file";
+        (_, long payloadLength, long fileLength) = BinaryEnvelope.ReadHeader(fileStart, FileMagic, FileVersion, what);
+        if (payloadLength < 0) throw new DataFormatException($"This {what} is damaged: it claims a payload of {payloadLength} bytes.");
+        byte[] start = fileStart[BinaryEnvelope.HeaderLength..].ToArray();
+        try
+        {
+            using var reader = new BinaryReader(new MemoryStream(start, writable: false));
+            BinaryFields.ReadEnum<TaskKind>(reader);
+            int inputs = reader.ReadInt32();
+            return (new NetworkShape(inputs, BinaryFields.ReadLayers(reader)), fileLength);
+        }
+        catch (EndOfStreamException)
+        {
+            throw new DataFormatException($"This {what} is truncated: it ends before its network's shape.");
+        }
+        catch (InvalidDataException e)
+        {
+            throw new DataFormatException($"This {what} is damaged: {e.Message}", e);
+        }
+    }
+
     /// <summary>Reads a model file, refusing anything that is not a complete, intact file of this format.</summary>
     /// <exception cref="DataFormatException">The file is foreign, truncated, corrupt or inconsistent.</exception>
     public static TrainedModel FromBytes(ReadOnlySpan<byte> file)

@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Text.Json;
 using BackpropService.Api.Tests.Infrastructure;
+using BackpropService.Api.Tests.Models;
 using BackpropService.Contracts;
 
 namespace BackpropService.Api.Tests;
@@ -55,6 +56,28 @@ public sealed class ModelImportTests : IDisposable
         var names = (await admin.GetAsync<List<ModelInfo>>("/api/models")).Select(m => m.Name).ToList();
         Assert.Contains("raw-copy", names);
         Assert.Contains("form-copy", names);
+    }
+
+    [Fact]
+    public async Task A_valid_model_file_with_more_parameters_than_a_job_may_have_is_refused_though_under_the_upload_size()
+    {
+        await using var factory = _database.CreateFactory();
+        using var admin = factory.CreateClient();
+        // 2 inputs → 100,000 → 500 → 2: every layer within Limits:MaxLayerSize, 50,301,502 weights and biases in all
+        // (the limit is 5,000,000), so a 201 MB file, under the 200 MiB upload limit.
+        using var file = new StreamedModelFile(inputs: 2, layerSizes: [100_000, 500, 2]);
+        Assert.True(file.Length < new BackpropService.Api.Options.ServiceLimits().MaxUploadBytes);
+
+        var response = await admin.PostAsync("/api/models?name=huge", file);
+
+        var body = await response.Content.ReadAsStringAsync();
+        Assert.True(response.StatusCode == HttpStatusCode.BadRequest, $"{(int)response.StatusCode} {body}");
+        using var problem = JsonDocument.Parse(body);
+        string message = problem.RootElement.GetProperty("errors").GetProperty("file")[0].GetString()!;
+        Assert.Contains("50,301,502", message);
+        Assert.Contains("5,000,000", message);
+        Assert.Contains("Limits:MaxParameters", message);
+        Assert.DoesNotContain(await admin.GetAsync<List<ModelInfo>>("/api/models"), m => m.Name == "huge");
     }
 
     private static async Task<byte[]> TrainedModelFileAsync(HttpClient client)

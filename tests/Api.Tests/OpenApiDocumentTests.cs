@@ -4,6 +4,7 @@ using System.Reflection;
 using System.Text;
 using System.Text.Json;
 using BackpropService.Api.Apis;
+using BackpropService.Api.Datasets;
 using BackpropService.Api.Tests.Infrastructure;
 using BackpropService.Contracts;
 using Microsoft.AspNetCore.Http.Metadata;
@@ -25,11 +26,13 @@ namespace BackpropService.Api.Tests;
 /// </remarks>
 public sealed class OpenApiDocumentTests
 {
-    /// <summary>Small limits, so that the 413 answers take small bodies.</summary>
+    /// <summary>Small limits, so that the 413 answers take small bodies, and one dataset read at a time, so that the 503 answers take one held slot.</summary>
     private static readonly Dictionary<string, string?> SmallLimits = new()
     {
         ["Limits:MaxJsonBytes"] = "16384",
         ["Limits:MaxUploadBytes"] = "65536",
+        ["Limits:DatasetReadConcurrency"] = "1",
+        ["Limits:DatasetReadQueue"] = "0",
     };
 
     /// <summary>One request, the endpoint (method and route pattern as the document spells it) it is for, and the status it must get.</summary>
@@ -143,6 +146,18 @@ public sealed class OpenApiDocumentTests
         ];
         var gaps = new List<string>();
         await RunAsync(client, document, beforeDeletes, gaps);
+
+        // The reads that load a whole dataset, while the test holds their only slot (and their queue has no room).
+        using (await factory.Services.GetRequiredService<DatasetReadLimiter>().AcquireAsync(CancellationToken.None))
+        {
+            Row[] saturated =
+            [
+                new("GET", "/api/datasets/{id}/preview", $"/api/datasets/{dataset.Id}/preview", null, HttpStatusCode.ServiceUnavailable),
+                new("GET", "/api/jobs/{id}/decision-boundary", $"/api/jobs/{job.Id}/decision-boundary", null, HttpStatusCode.ServiceUnavailable),
+                new("POST", "/api/models/{id}/evaluate", $"/api/models/{model}/evaluate", Json(new { datasetId = dataset.Id }), HttpStatusCode.ServiceUnavailable),
+            ];
+            await RunAsync(client, document, saturated, gaps);
+        }
 
         // The deletes last, once no job trains on the dataset any more.
         await client.WaitUntilFinishedAsync(longJob.Id, TimeSpan.FromSeconds(60));

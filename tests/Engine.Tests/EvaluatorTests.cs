@@ -20,6 +20,17 @@ public class EvaluatorTests
     private static Dataset Data(float[] inputs, int[] labels) => Dataset.ForClassification("d", 1, inputs, labels, ["a", "b"]);
 
     [Fact]
+    public void A_cancelled_evaluation_stops_with_OperationCanceledException_instead_of_running_the_dataset()
+    {
+        using var cancelled = new CancellationTokenSource();
+        cancelled.Cancel();
+        Dataset data = Data([.. Enumerable.Range(0, 1000).Select(i => i - 500f)], [.. Enumerable.Range(0, 1000).Select(i => i < 500 ? 1 : 0)]);
+
+        Assert.ThrowsAny<OperationCanceledException>(() => Evaluator.Evaluate(SignClassifier(), data, cancelled.Token));
+        Assert.Equal(1.0, Evaluator.Evaluate(SignClassifier(), data, CancellationToken.None).Accuracy!.Value, 10);
+    }
+
+    [Fact]
     public void Classification_gives_accuracy_confusion_matrix_and_per_class_scores()
     {
         // Predictions: a, a, b, b, a. Labels: a, a, a, b, b.

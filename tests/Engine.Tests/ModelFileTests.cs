@@ -49,6 +49,27 @@ public class ModelFileTests
     }
 
     [Fact]
+    public void The_shape_is_read_from_the_first_bytes_alone_and_a_start_that_ends_before_it_is_refused()
+    {
+        // A tall network, so the file is much longer than the bytes its shape needs.
+        var network = new Network<float>(30, [new LayerSpec(200, ActivationKind.Relu), new LayerSpec(3, ActivationKind.Identity)]);
+        var model = new TrainedModel(network, Normalizer.Fit(NormalizationKind.None, new Dataset("d", TaskKind.Regression, 30, 3, new float[30], new float[3])),
+            TaskKind.Regression, null, CostKind.Quadratic, null);
+        byte[] file = model.ToBytes();
+        Assert.True(file.Length > 4 * TrainedModel.ShapeBytes);
+
+        var (shape, fileLength) = TrainedModel.ReadShape(file.AsSpan(0, TrainedModel.ShapeBytes));
+
+        Assert.Equal(30, shape.Inputs);
+        Assert.Equal(model.Layers, shape.Layers);
+        Assert.Equal(network.ParameterCount, shape.ParameterCount);
+        Assert.Equal(file.Length, fileLength);
+        var truncated = Assert.Throws<DataFormatException>(() => TrainedModel.ReadShape(file.AsSpan(0, 30)));
+        Assert.Contains("truncated", truncated.Message);
+        Assert.Throws<DataFormatException>(() => TrainedModel.ReadShape("not a model file at all, but long enough"u8));
+    }
+
+    [Fact]
     public void A_flipped_byte_is_refused_as_corrupt()
     {
         byte[] file = TrainSmallModel().ToBytes();

@@ -45,7 +45,8 @@ public static class DatasetsApi
             .ProducesProblem(StatusCodes.Status409Conflict);
         api.MapGet("/{id}/preview", GetDatasetPreview).WithSummary("Samples per class and the first few samples (image data: pixels) of a dataset.")
             .ProducesValidationProblem() // ?samples= that is not a whole number
-            .ProducesProblem(StatusCodes.Status404NotFound);
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .WithDatasetReadLimit();
         return app;
     }
 
@@ -148,7 +149,7 @@ public static class DatasetsApi
             return TypedResults.ValidationProblem(Validation.ValidationErrors.One(e.ParamName is "labelColumn" or "task" ? e.ParamName : field, e.Message));
         }
 
-        long decodedBytes = ((long)dataset.Inputs.Length + dataset.Targets.Length + (dataset.Labels?.Length ?? 0)) * sizeof(float);
+        long decodedBytes = dataset.DecodedBytes;
         if (decodedBytes > limits.Value.MaxDatasetBytes)
             return TypedResults.ValidationProblem(Validation.ValidationErrors.One(field,
                 $"The dataset takes {decodedBytes:N0} bytes once decoded, more than the limit of {limits.Value.MaxDatasetBytes:N0} (Limits:MaxDatasetBytes)."));
@@ -177,7 +178,7 @@ public static class DatasetsApi
     }
 
     public static async Task<Results<NoContent, ProblemHttpResult>> DeleteDataset(
-        string id, ClaimsPrincipal user, IDbContextFactory<BackpropDbContext> dbFactory, CancellationToken cancellationToken)
+        string id, ClaimsPrincipal user, IDbContextFactory<BackpropDbContext> dbFactory, DatasetCache cache, CancellationToken cancellationToken)
     {
         if (DatasetCatalog.IsBuiltIn(id)) return ApiProblems.Conflict($"'{id}' is a built-in dataset; it cannot be deleted.");
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
@@ -196,7 +197,11 @@ public static class DatasetsApi
                 .ExecuteDeleteAsync(cancellationToken);
             await transaction.CommitAsync(cancellationToken);
         }
-        if (deleted == 1) return TypedResults.NoContent();
+        if (deleted == 1)
+        {
+            cache.Remove(id);
+            return TypedResults.NoContent();
+        }
         return await db.Datasets.AnyAsync(d => d.Id == id, cancellationToken)
             ? ApiProblems.Conflict("A queued or running job trains on this dataset; cancel it first.")
             : ApiProblems.NotFound("Dataset", id);

@@ -14,14 +14,18 @@ public static class DecisionBoundaryPlot
     /// <summary>At most this many data points go with the grid; larger data is sampled evenly.</summary>
     private const int MaxPoints = 600;
 
+    /// <summary>Rows of data scanned between two looks at the cancellation token.</summary>
+    private const int RowsPerCheck = 65_536;
+
     /// <param name="model">The model to score; null (no epoch completed yet) gives an all-zero grid.</param>
     /// <param name="dataset">2-feature classification data (<see cref="Dataset.Labels"/> set).</param>
-    public static DecisionBoundary Draw(TrainedModel? model, Dataset dataset, int epoch, int resolution)
+    /// <param name="cancellationToken">The request's: checked every <see cref="RowsPerCheck"/> data rows and every grid row.</param>
+    public static DecisionBoundary Draw(TrainedModel? model, Dataset dataset, int epoch, int resolution, CancellationToken cancellationToken)
     {
-        var (xs, ys) = (Axis(dataset, 0, resolution), Axis(dataset, 1, resolution));
+        var (xs, ys) = (Axis(dataset, 0, resolution, cancellationToken), Axis(dataset, 1, resolution, cancellationToken));
         double[][] scores = model is null
             ? [.. Enumerable.Range(0, resolution).Select(_ => new double[resolution])]
-            : Score(model, xs, ys);
+            : Score(model, xs, ys, cancellationToken);
 
         int step = Math.Max(1, dataset.Samples / MaxPoints);
         var pointX = new List<double>();
@@ -38,11 +42,12 @@ public static class DecisionBoundaryPlot
             dataset.ClassNames ?? [.. Enumerable.Range(0, dataset.Outputs).Select(c => c.ToString(System.Globalization.CultureInfo.InvariantCulture))]);
     }
 
-    private static double[] Axis(Dataset dataset, int feature, int resolution)
+    private static double[] Axis(Dataset dataset, int feature, int resolution, CancellationToken cancellationToken)
     {
         float min = float.MaxValue, max = float.MinValue;
         for (int i = 0; i < dataset.Samples; i++)
         {
+            if (i % RowsPerCheck == 0) cancellationToken.ThrowIfCancellationRequested();
             float value = dataset.Input(i)[feature];
             min = Math.Min(min, value);
             max = Math.Max(max, value);
@@ -53,13 +58,14 @@ public static class DecisionBoundaryPlot
     }
 
     /// <summary>Two classes: the class-1 output (a probability for sigmoid/softmax); more: the winning class index.</summary>
-    private static double[][] Score(TrainedModel model, double[] xs, double[] ys)
+    private static double[][] Score(TrainedModel model, double[] xs, double[] ys, CancellationToken cancellationToken)
     {
         var scores = new double[ys.Length][];
         Span<float> input = stackalloc float[2];
         Span<float> output = stackalloc float[model.Outputs];
         for (int row = 0; row < ys.Length; row++)
         {
+            cancellationToken.ThrowIfCancellationRequested();
             scores[row] = new double[xs.Length];
             for (int column = 0; column < xs.Length; column++)
             {

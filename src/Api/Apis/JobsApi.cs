@@ -48,7 +48,8 @@ public static class JobsApi
         api.MapGet("/{id}/decision-boundary", GetDecisionBoundary)
             .WithSummary("For a 2-feature classification job: the class-1 score (or winning class) of the weights in its latest checkpoint (the last stored epoch's, not the best-validation ones) on a grid, with the data points.")
             .ProducesProblem(StatusCodes.Status404NotFound)
-            .ProducesProblem(StatusCodes.Status409Conflict);
+            .ProducesProblem(StatusCodes.Status409Conflict)
+            .WithDatasetReadLimit();
         return app;
     }
 
@@ -215,7 +216,7 @@ public static class JobsApi
         {
             // The checkpoint's current weights, not the best-validation ones: the boundary shows where training is now.
             return TypedResults.Ok(await Task.Run(() => DecisionBoundaryPlot.Draw(
-                checkpoint is null ? null : Trainer.ReadCurrentModel(checkpoint, dataset), dataset, epoch, resolution), cancellationToken));
+                checkpoint is null ? null : Trainer.ReadCurrentModel(checkpoint, dataset), dataset, epoch, resolution, cancellationToken), cancellationToken));
         }
         catch (DataFormatException e)
         {

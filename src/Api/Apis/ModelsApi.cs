@@ -36,7 +36,8 @@ public static class ModelsApi
             .WithJsonExamples(new RequestExample("xor", "Evaluate on the built-in xor set", new EvaluateRequest("xor")))
             .ProducesJsonBodyProblems()
             .ProducesProblem(StatusCodes.Status404NotFound)
-            .RequireAuthorization(AccessPolicies.Train);
+            .RequireAuthorization(AccessPolicies.Train)
+            .WithDatasetReadLimit();
         api.MapGet("/{id}/download", DownloadModel).WithSummary("Downloads the portable model file.")
             .Produces<byte[]>(StatusCodes.Status200OK, "application/octet-stream")
             .ProducesProblem(StatusCodes.Status404NotFound)
@@ -98,7 +99,7 @@ public static class ModelsApi
         Engine.Evaluation.EvaluationReport report;
         try
         {
-            report = await Task.Run(() => Evaluator.Evaluate(model, dataset), cancellationToken);
+            report = await Task.Run(() => Evaluator.Evaluate(model, dataset, cancellationToken), cancellationToken);
         }
         catch (ArgumentException e)
         {
@@ -133,7 +134,7 @@ public static class ModelsApi
             return ApiProblems.UnsupportedMediaType(
                 "Send the model file as the raw body with Content-Type: application/octet-stream, or as the 'file' field of a multipart/form-data form.");
 
-        byte[]? bytes;
+        Stream source;
         if (multipart)
         {
             var (form, problem) = await UploadReader.ReadFormAsync(request, limits.Value, cancellationToken);
@@ -141,32 +142,21 @@ public static class ModelsApi
             var file = form.Files.GetFile("file");
             if (file is null) return TypedResults.ValidationProblem(ValidationErrors.One("file", "Upload the model file as 'file'."));
             name ??= form["name"].FirstOrDefault();
-            using var buffer = new MemoryStream();
-            await file.CopyToAsync(buffer, cancellationToken);
-            bytes = buffer.ToArray();
+            source = file.OpenReadStream();
         }
         else
         {
-            var (body, problem) = await UploadReader.ReadBodyAsync(request, limits.Value, cancellationToken);
+            var (body, problem) = UploadReader.OpenBody(request, limits.Value);
             if (body is null) return problem!;
-            bytes = body;
+            source = body;
         }
-        if (bytes.Length == 0) return TypedResults.ValidationProblem(ValidationErrors.One("file", "The model file is empty."));
         if (name is { Length: > ServiceLimits.MaxNameLength })
             return TypedResults.ValidationProblem(ValidationErrors.One("name", $"The name may have at most {ServiceLimits.MaxNameLength} characters."));
         if (name?.Contains('@') == true)
             return TypedResults.ValidationProblem(ValidationErrors.One("name", Models.ModelReference.NameWithAtSign));
 
-        TrainedModel model;
-        try
-        {
-            // Reads only our own format, checks it fully, and never instantiates a type named in the file.
-            model = TrainedModel.FromBytes(bytes);
-        }
-        catch (DataFormatException e)
-        {
-            return TypedResults.ValidationProblem(ValidationErrors.One("file", e.Message));
-        }
+        var (model, refused) = await UploadReader.ReadModelFileAsync(source, limits.Value, cancellationToken);
+        if (model is null) return refused!;
 
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         var entity = await Models.ModelStore.SaveAsync(db, changes, model, string.IsNullOrWhiteSpace(name) ? "imported" : name.Trim(),

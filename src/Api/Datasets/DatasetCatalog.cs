@@ -10,9 +10,9 @@ namespace BackpropService.Api.Datasets;
 
 /// <summary>
 /// Finds datasets by id: the built-in synthetic ones (generated, deterministic) and the uploaded ones
-/// (stored in the database).
+/// (stored in the database; the read endpoints get them through <see cref="DatasetCache"/>).
 /// </summary>
-public sealed class DatasetCatalog(IDbContextFactory<BackpropDbContext> dbFactory)
+public sealed class DatasetCatalog(IDbContextFactory<BackpropDbContext> dbFactory, DatasetCache cache)
 {
     /// <summary>Built-in datasets are generated with this seed, so every job and evaluation sees the same samples.</summary>
     public const ulong BuiltInSeed = 42;
@@ -41,7 +41,11 @@ public sealed class DatasetCatalog(IDbContextFactory<BackpropDbContext> dbFactor
         return entity is null ? null : ToContract(entity);
     }
 
-    /// <summary>The dataset's samples, or null when there is no such dataset.</summary>
+    /// <summary>The dataset's samples, or null when there is no such dataset; read from the database each time.</summary>
+    /// <remarks>
+    /// For training, which holds its dataset for the whole job anyway and splits and normalizes its own copies: going
+    /// through the cache would only keep a second reference alive after the job, counted against the read endpoints' budget.
+    /// </remarks>
     public Dataset? Load(string id)
     {
         if (IsBuiltIn(id)) return BuiltIn(id);
@@ -50,13 +54,29 @@ public sealed class DatasetCatalog(IDbContextFactory<BackpropDbContext> dbFactor
         return data is null ? null : DatasetSerializer.FromBytes(data);
     }
 
+    /// <summary>
+    /// The dataset's samples for a read endpoint, or null when there is no such dataset: from <see cref="DatasetCache"/>
+    /// when held, else read and decoded (and kept if it fits). The samples are shared between requests: read them only.
+    /// </summary>
+    /// <param name="cancellationToken">The request's: a caller who gives up stops the read, before the decode if not sooner.</param>
     public async Task<Dataset?> LoadAsync(string id, CancellationToken cancellationToken)
     {
         if (IsBuiltIn(id)) return BuiltIn(id);
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        var data = await db.DatasetContents.AsNoTracking().Where(c => c.DatasetId == id).Select(c => c.Data)
-            .FirstOrDefaultAsync(cancellationToken);
-        return data is null ? null : DatasetSerializer.FromBytes(data);
+        // One indexed lookup per request, so a dataset deleted through another process is not served from memory here.
+        if (!await db.Datasets.AnyAsync(d => d.Id == id, cancellationToken))
+        {
+            if (cache.Holds(id)) cache.Remove(id);
+            return null;
+        }
+        return await cache.GetOrLoadAsync(id, async token =>
+        {
+            var data = await db.DatasetContents.AsNoTracking().Where(c => c.DatasetId == id).Select(c => c.Data)
+                .FirstOrDefaultAsync(token);
+            if (data is null) return null;
+            token.ThrowIfCancellationRequested();
+            return DatasetSerializer.FromBytes(data);
+        }, cancellationToken);
     }
 
     public static DatasetInfo ToContract(DatasetEntity entity) => new(

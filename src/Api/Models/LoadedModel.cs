@@ -53,7 +53,13 @@ public sealed class LoadedModel
     /// <summary>Each class's label as JSON string text (classification only).</summary>
     public JsonEncodedText[]? Labels { get; }
 
-    /// <summary><see cref="Environment.TickCount64"/> of the last use; the cache drops the least recently used.</summary>
+    /// <summary>
+    /// The memory the model's numbers take: its weights and biases, and the normalization fitted on its training data
+    /// (an offset and a scale per feature; 4 bytes each). What <see cref="ModelCache"/> counts against <c>Limits:ModelCacheBytes</c>.
+    /// </summary>
+    public long WeightBytes => ((long)Model.Network.Parameters.Length + 2L * Model.Normalizer.Features) * sizeof(float);
+
+    /// <summary>The cache's use counter at the last use; the cache drops the least recently used.</summary>
     internal long LastUsed;
 
     public static LoadedModel Create(ModelEntity entity, TrainedModel model) => new(entity, model);

@@ -10,8 +10,9 @@ namespace BackpropService.Api.Models;
 /// <summary>
 /// Loaded models for predict, by id (a model id's content never changes) and by name (its latest
 /// version), <c>name@alias</c> or <c>name@version</c> (see <see cref="ModelReference"/>). A hit touches no
-/// database. Bounded: past <see cref="TrainingWorkerOptions.ModelCacheSize"/> models the least recently
-/// used is dropped.
+/// database. Bounded in bytes: past <see cref="ServiceLimits.ModelCacheBytes"/> of weights
+/// (<see cref="LoadedModel.WeightBytes"/>) the least recently used models are dropped; a model larger than the whole
+/// budget answers the request that loaded it and is not kept.
 /// </summary>
 /// <remarks>
 /// Staleness is ruled out by <see cref="IModelChanges.BeginWrite"/>: every write to the models first
@@ -24,7 +25,7 @@ namespace BackpropService.Api.Models;
 /// (a database restored or edited by hand). It does not make sharing the database with a second live
 /// process safe; one service process per database file is the supported mode.
 /// </remarks>
-public sealed class ModelCache(IDbContextFactory<BackpropDbContext> dbFactory, IOptions<TrainingWorkerOptions> options) : IModelChanges
+public sealed class ModelCache(IDbContextFactory<BackpropDbContext> dbFactory, IOptions<ServiceLimits> limits) : IModelChanges
 {
     public const long NameRefreshMilliseconds = 5_000;
 
@@ -34,9 +35,23 @@ public sealed class ModelCache(IDbContextFactory<BackpropDbContext> dbFactory, I
     private readonly Lock _writeLock = new();
     private long _generation;
     private int _writesInProgress;
+    private long _heldBytes;
+    private long _evictions;
+
+    // Ticks once per use: least recently used is "smallest stamp", with no ties (a clock could give two loads one value).
+    private long _useClock;
 
     /// <summary>Models held now (for tests and diagnostics).</summary>
     public int Count => _byId.Count;
+
+    /// <summary>The <see cref="LoadedModel.WeightBytes"/> of the models held now; at most <see cref="ServiceLimits.ModelCacheBytes"/>.</summary>
+    public long Bytes => Interlocked.Read(ref _heldBytes);
+
+    /// <summary>Models dropped so far to stay within <see cref="ServiceLimits.ModelCacheBytes"/>.</summary>
+    public long Evictions => Interlocked.Read(ref _evictions);
+
+    /// <summary>Whether the model with this id is held now (asking does not count as a use).</summary>
+    public bool Holds(string modelId) => _byId.ContainsKey(modelId);
 
     /// <summary>
     /// The model with this id, or else the latest version of the model with this name, or else the version that
@@ -44,16 +59,15 @@ public sealed class ModelCache(IDbContextFactory<BackpropDbContext> dbFactory, I
     /// </summary>
     public ValueTask<LoadedModel?> ResolveAsync(string idOrName, CancellationToken cancellationToken)
     {
-        long now = Environment.TickCount64;
         if (_byId.TryGetValue(idOrName, out var model))
         {
-            model.LastUsed = now;
+            model.LastUsed = Interlocked.Increment(ref _useClock);
             return new(model);
         }
         if (_byName.TryGetValue(idOrName, out var named)
-            && (now - named.ResolvedAt < NameRefreshMilliseconds || Interlocked.Exchange(ref named.Refreshing, 1) == 1))
+            && (Environment.TickCount64 - named.ResolvedAt < NameRefreshMilliseconds || Interlocked.Exchange(ref named.Refreshing, 1) == 1))
         {
-            named.Model.LastUsed = now;
+            named.Model.LastUsed = Interlocked.Increment(ref _useClock);
             return new(named.Model);
         }
         return new(LoadSharedAsync(idOrName, cancellationToken));
@@ -87,7 +101,7 @@ public sealed class ModelCache(IDbContextFactory<BackpropDbContext> dbFactory, I
     private void Drop(string? name, string? modelId)
     {
         if (name is not null) _byName.TryRemove(name, out _);
-        if (modelId is not null) _byId.TryRemove(modelId, out _);
+        if (modelId is not null && _byId.TryRemove(modelId, out var dropped)) Interlocked.Add(ref _heldBytes, -dropped.WeightBytes);
         // A write to a name may have moved one of its aliases (name@alias); a deleted version may be what a
         // name, alias or version entry held (then the name means the version before it).
         string? pinnedPrefix = name is null ? null : name + ModelReference.Separator;
@@ -145,24 +159,30 @@ public sealed class ModelCache(IDbContextFactory<BackpropDbContext> dbFactory, I
             if (content is null) return null; // deleted between the two reads
             loaded = LoadedModel.Create(entity, TrainedModel.FromBytes(content));
         }
-        loaded.LastUsed = Environment.TickCount64;
+        loaded.LastUsed = Interlocked.Increment(ref _useClock);
         lock (_writeLock)
         {
             if (_generation != generation || _writesInProgress > 0) return loaded;
-            loaded = _byId.GetOrAdd(loaded.Id, loaded);
+            var held = _byId.GetOrAdd(loaded.Id, loaded);
+            if (ReferenceEquals(held, loaded)) Interlocked.Add(ref _heldBytes, loaded.WeightBytes);
+            loaded = held;
             if (loaded.Id != idOrName) _byName[idOrName] = new NameEntry(loaded, Environment.TickCount64);
             Trim();
         }
         return loaded;
     }
 
-    /// <summary>Drops the least recently used models past the limit (under the write lock).</summary>
+    /// <summary>Drops the least recently used models until the rest fit in the byte budget (under the write lock).</summary>
     private void Trim()
     {
-        int excess = _byId.Count - options.Value.ModelCacheSize;
-        if (excess <= 0) return;
-        foreach (var old in _byId.Values.OrderBy(m => m.LastUsed).Take(excess).ToList())
+        long budget = limits.Value.ModelCacheBytes;
+        if (_heldBytes <= budget) return;
+        foreach (var old in _byId.Values.OrderBy(m => m.LastUsed).ToList())
+        {
+            if (_heldBytes <= budget) break;
             Drop(name: null, old.Id);
+            _evictions++;
+        }
     }
 
     private sealed class NameEntry(LoadedModel model, long resolvedAt)

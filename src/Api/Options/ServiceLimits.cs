@@ -72,6 +72,28 @@ public sealed class ServiceLimits
     [Range(1, 10_000_000)]
     public int MaxPredictRows { get; set; } = 10_000;
 
+    /// <summary>
+    /// Memory for models kept loaded for predict, in bytes of their weights and biases (4 bytes each); past it the least
+    /// recently used models are dropped (and read from the database again when next asked for).
+    /// </summary>
+    [Range(0, long.MaxValue)]
+    public long ModelCacheBytes { get; set; } = 1L << 30;
+
+    /// <summary>
+    /// Memory for uploaded datasets kept decoded for the read endpoints (preview, decision boundary, evaluate), in bytes
+    /// (4 a stored number); past it the least recently used are dropped. 0 turns the cache off.
+    /// </summary>
+    [Range(0, long.MaxValue)]
+    public long DatasetCacheBytes { get; set; } = 512L * 1024 * 1024;
+
+    /// <summary>Requests that load a whole dataset (preview, decision boundary, evaluate) served at the same time.</summary>
+    [Range(1, 1024)]
+    public int DatasetReadConcurrency { get; set; } = 2;
+
+    /// <summary>Such requests that may wait for a turn; past them the answer is 503 with Retry-After.</summary>
+    [Range(0, 100_000)]
+    public int DatasetReadQueue { get; set; } = 16;
+
     /// <summary>The setting that bounds what a dataset reader refused, for naming it in the answer.</summary>
     public static string SettingFor(DataLimit limit) => limit switch
     {

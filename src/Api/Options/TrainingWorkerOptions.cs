@@ -15,10 +15,6 @@ public sealed class TrainingWorkerOptions
     [Range(1, 256)]
     public int Threads { get; set; } = 1;
 
-    /// <summary>Models kept loaded for predict.</summary>
-    [Range(1, 10_000)]
-    public int ModelCacheSize { get; set; } = 32;
-
     /// <summary>
     /// How often an idle slot looks at the queue even without a signal, in seconds: a safety net for a
     /// claim that failed on a busy database, and for jobs queued by other means than this process's

@@ -52,6 +52,9 @@ public sealed class Dataset
     /// <summary>Class index of each sample; null for regression.</summary>
     public int[]? Labels { get; }
 
+    /// <summary>The memory its numbers take: inputs, targets and labels, 4 bytes each.</summary>
+    public long DecodedBytes => ((long)Inputs.Length + Targets.Length + (Labels?.Length ?? 0)) * sizeof(float);
+
     /// <summary>Class names in index order; null for regression.</summary>
     public IReadOnlyList<string>? ClassNames { get; }
 

@@ -9,8 +9,10 @@ public static class Evaluator
 {
     private const int RowsPerPass = 256;
 
+    /// <param name="cancellationToken">Checked between chunks of <see cref="RowsPerPass"/> rows.</param>
     /// <exception cref="ArgumentException">The dataset does not fit the model (features, outputs or task).</exception>
-    public static EvaluationReport Evaluate(TrainedModel model, Dataset data)
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled before the pass ended.</exception>
+    public static EvaluationReport Evaluate(TrainedModel model, Dataset data, CancellationToken cancellationToken = default)
     {
         if (data.Features != model.Inputs)
             throw new ArgumentException($"the dataset has {data.Features} features, the model takes {model.Inputs} inputs.", nameof(data));
@@ -22,10 +24,11 @@ public static class Evaluator
             throw new ArgumentException(
                 $"the dataset's classes ({string.Join(", ", dataClasses)}) are not the model's ({string.Join(", ", modelClasses)}), in the same order.", nameof(data));
 
+        cancellationToken.ThrowIfCancellationRequested();
         Dataset normalized = model.Normalizer.Apply(data);
         NetworkWorkspace<float> workspace = model.Network.CreateWorkspace(Math.Min(RowsPerPass, data.Samples));
         var predictions = new float[data.Samples * data.Outputs];
-        double lossSum = ForwardPass.Run(model.Network, Cost.For(model.Cost), normalized, workspace, predictions);
+        double lossSum = ForwardPass.Run(model.Network, Cost.For(model.Cost), normalized, workspace, predictions, cancellationToken);
 
         double loss = lossSum / data.Samples;
         return data.Task == TaskKind.Classification

@@ -7,13 +7,16 @@ namespace BackpropService.Engine.Evaluation;
 internal static class ForwardPass
 {
     /// <summary>Writes every sample's output activations to <paramref name="outputs"/> (samples × outputs) and returns Σ_x C_x.</summary>
-    public static double Run(Network<float> network, Cost cost, Dataset data, NetworkWorkspace<float> workspace, Span<float> outputs)
+    /// <param name="cancellationToken">Checked before each chunk, so a caller who gave up stops the pass within one chunk.</param>
+    public static double Run(Network<float> network, Cost cost, Dataset data, NetworkWorkspace<float> workspace, Span<float> outputs,
+        CancellationToken cancellationToken = default)
     {
         DenseLayer outputLayer = network.Layers[^1];
         int width = data.Outputs;
         double lossSum = 0;
         for (int start = 0; start < data.Samples; start += workspace.MaxRows)
         {
+            cancellationToken.ThrowIfCancellationRequested();
             int rows = Math.Min(workspace.MaxRows, data.Samples - start);
             network.Forward(data.Inputs.AsSpan(start * data.Features, rows * data.Features), rows, workspace);
             lossSum += cost.Loss<float>(outputLayer.Activation,

@@ -13,7 +13,10 @@ namespace BackpropService.Engine.Serialization;
 /// </summary>
 public static class BinaryEnvelope
 {
-    private const int HeaderLength = 8 + 4 + 8, HashLength = 32;
+    /// <summary>Bytes before the payload: magic, format version and payload length.</summary>
+    public const int HeaderLength = 8 + 4 + 8;
+
+    private const int HashLength = 32;
 
     public static byte[] Wrap(string magic, int version, ReadOnlySpan<byte> payload)
     {
@@ -31,14 +34,7 @@ public static class BinaryEnvelope
     /// <param name="what">What the file should be, for messages ("model file").</param>
     public static (byte[] Payload, int Version) Unwrap(ReadOnlySpan<byte> file, string magic, int newestVersion, string what)
     {
-        byte[] magicBytes = MagicBytes(magic);
-        if (file.Length < HeaderLength || !file[..8].SequenceEqual(magicBytes))
-            throw new DataFormatException($"This is not a BackpropService {what}: it does not start with the '{magic}' marker.");
-        int version = BinaryPrimitives.ReadInt32LittleEndian(file[8..]);
-        if (version < 1 || version > newestVersion)
-            throw new DataFormatException($"This {what} has format version {version}; this version of BackpropService reads versions 1 to {newestVersion}.");
-        long length = BinaryPrimitives.ReadInt64LittleEndian(file[12..]);
-        long expected = HeaderLength + length + HashLength;
+        (int version, long length, long expected) = ReadHeader(file, magic, newestVersion, what);
         if (length < 0 || expected != file.Length)
             throw new DataFormatException(length < 0 || expected > file.Length
                 ? $"This {what} is truncated: it should be {Math.Max(expected, 0)} bytes long, it is {file.Length}."
@@ -49,6 +45,24 @@ public static class BinaryEnvelope
         if (!hash.SequenceEqual(file[(HeaderLength + (int)length)..]))
             throw new DataFormatException($"This {what} is corrupt: its checksum does not match its contents.");
         return (payload.ToArray(), version);
+    }
+
+    /// <summary>
+    /// Checks the header at the start of a file (its first <see cref="HeaderLength"/> bytes suffice) and returns the
+    /// format version, the payload's length and the whole file's length (-1 for a negative payload length), without reading
+    /// or checking the payload.
+    /// </summary>
+    /// <exception cref="DataFormatException">The file is foreign or of an unknown version.</exception>
+    public static (int Version, long PayloadLength, long FileLength) ReadHeader(ReadOnlySpan<byte> fileStart, string magic, int newestVersion, string what)
+    {
+        byte[] magicBytes = MagicBytes(magic);
+        if (fileStart.Length < HeaderLength || !fileStart[..8].SequenceEqual(magicBytes))
+            throw new DataFormatException($"This is not a BackpropService {what}: it does not start with the '{magic}' marker.");
+        int version = BinaryPrimitives.ReadInt32LittleEndian(fileStart[8..]);
+        if (version < 1 || version > newestVersion)
+            throw new DataFormatException($"This {what} has format version {version}; this version of BackpropService reads versions 1 to {newestVersion}.");
+        long length = BinaryPrimitives.ReadInt64LittleEndian(fileStart[12..]);
+        return (version, length, length < 0 ? -1 : HeaderLength + length + HashLength);
     }
 
     /// <summary>Reads a payload, turning any structural problem into a <see cref="DataFormatException"/>.</summary>

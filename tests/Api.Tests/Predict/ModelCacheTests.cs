@@ -83,7 +83,7 @@ public sealed class ModelCacheTests
         await using var factory = database.CreateFactory();
         var model = await factory.CreateClient().ImportAsync(PredictClient.XorModel(), "net");
         var counting = new CountingFactory(factory.Services.GetRequiredService<IDbContextFactory<BackpropDbContext>>());
-        var cache = new ModelCache(counting, Microsoft.Extensions.Options.Options.Create(new TrainingWorkerOptions()));
+        var cache = new ModelCache(counting, Microsoft.Extensions.Options.Options.Create(new ServiceLimits()));
 
         Assert.Equal(model.Id, (await cache.ResolveAsync("net", default))!.Id);
         Assert.Equal(model.Id, (await cache.ResolveAsync(model.Id, default))!.Id);
@@ -98,15 +98,49 @@ public sealed class ModelCacheTests
     }
 
     [Fact]
+    public async Task Past_its_byte_budget_the_cache_drops_the_least_recently_used_models_by_their_weight_bytes()
+    {
+        using var database = new TempDatabase();
+        await using var factory = database.CreateFactory();
+        var client = factory.CreateClient();
+        // Weights and biases plus the normalizer's offset and scale per input, 4 bytes each:
+        // 2-8-2 has 3·8 + 9·2 + 2·2 = 46 numbers (184 bytes), 2-64-2 has 3·64 + 65·2 + 2·2 = 326 (1,304 bytes).
+        var small1 = await client.ImportAsync(PredictClient.XorModel(seed: 1), "small-1");
+        var small2 = await client.ImportAsync(PredictClient.XorModel(seed: 2), "small-2");
+        var large = await client.ImportAsync(PredictClient.XorModel(seed: 3, hidden: 64), "large");
+        // Room for the large model and one small one, not both small ones besides: 2 models, where a count would keep 3.
+        var cache = new ModelCache(factory.Services.GetRequiredService<IDbContextFactory<BackpropDbContext>>(),
+            Microsoft.Extensions.Options.Options.Create(new ServiceLimits { ModelCacheBytes = 1_500 }));
+
+        Assert.Equal(184, (await cache.ResolveAsync(small1.Id, default))!.WeightBytes);
+        await cache.ResolveAsync(small2.Id, default);
+        await cache.ResolveAsync(small1.Id, default); // small-1 is now the more recently used
+        Assert.Equal(1_304, (await cache.ResolveAsync(large.Id, default))!.WeightBytes);
+
+        Assert.True(cache.Holds(small1.Id));
+        Assert.False(cache.Holds(small2.Id));
+        Assert.True(cache.Holds(large.Id));
+        Assert.Equal(184 + 1_304, cache.Bytes);
+        Assert.Equal(1, cache.Evictions);
+
+        // A model larger than the whole budget answers its request and is not kept.
+        var tight = new ModelCache(factory.Services.GetRequiredService<IDbContextFactory<BackpropDbContext>>(),
+            Microsoft.Extensions.Options.Options.Create(new ServiceLimits { ModelCacheBytes = 1_000 }));
+        Assert.Equal(large.Id, (await tight.ResolveAsync("large", default))!.Id);
+        Assert.Equal(0, tight.Count);
+        Assert.Equal(0, tight.Bytes);
+    }
+
+    [Fact]
     public async Task A_load_that_read_the_database_before_a_new_version_was_stored_does_not_fill_the_cache()
     {
         using var database = new TempDatabase();
         await using var factory = database.CreateFactory();
         var client = factory.CreateClient();
         var v1 = await client.ImportAsync(PredictClient.XorModel(seed: 1), "net");
-        var gate = new ReadGate();
+        var gate = new ReadGate("ModelContents");
         var options = database.CreateOptions().AddInterceptors(gate).Options;
-        var cache = new ModelCache(new OptionsFactory(options), Microsoft.Extensions.Options.Options.Create(new TrainingWorkerOptions()));
+        var cache = new ModelCache(new OptionsFactory(options), Microsoft.Extensions.Options.Options.Create(new ServiceLimits()));
 
         // A load reads "net" = v1 from the database and is held just after its reads ...
         gate.Close();
@@ -122,30 +156,6 @@ public sealed class ModelCacheTests
         // but does not fill the cache with it: the next request reads the database again and gets v2.
         Assert.Equal(v2, (await cache.ResolveAsync("net", default))!.Id);
         Assert.Equal(v2, (await cache.ResolveAsync("net", default))!.Id);
-    }
-
-    /// <summary>Holds every query that reads model contents until opened.</summary>
-    private sealed class ReadGate : Microsoft.EntityFrameworkCore.Diagnostics.DbCommandInterceptor
-    {
-        private TaskCompletionSource _open = new();
-
-        public SemaphoreSlim Held { get; } = new(0);
-
-        public void Close() => _open = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-
-        public void Open() => _open.TrySetResult();
-
-        public override async ValueTask<System.Data.Common.DbDataReader> ReaderExecutedAsync(System.Data.Common.DbCommand command,
-            Microsoft.EntityFrameworkCore.Diagnostics.CommandExecutedEventData eventData, System.Data.Common.DbDataReader result,
-            CancellationToken cancellationToken = default)
-        {
-            if (command.CommandText.Contains("ModelContents", StringComparison.Ordinal) && !_open.Task.IsCompleted)
-            {
-                Held.Release();
-                await _open.Task;
-            }
-            return result;
-        }
     }
 
     private sealed class OptionsFactory(DbContextOptions<BackpropDbContext> options) : IDbContextFactory<BackpropDbContext>

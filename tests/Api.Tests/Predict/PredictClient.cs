@@ -95,12 +95,12 @@ public static class PredictClient
         return JsonSerializer.Deserialize<ModelInfo>(body, ApiClient.Json)!;
     }
 
-    /// <summary>A small classifier file (2-8-2 on xor, tanh/softmax), different for each seed.</summary>
-    public static byte[] XorModel(ulong seed = 1)
+    /// <summary>A small classifier file (2-<paramref name="hidden"/>-2 on xor, tanh/softmax), different for each seed.</summary>
+    public static byte[] XorModel(ulong seed = 1, int hidden = 8)
     {
         var trainer = Trainer.Start(SyntheticDatasets.Create("xor", 40), new TrainingOptions
         {
-            Layers = [new LayerSpec(8, ActivationKind.Tanh), new LayerSpec(2, ActivationKind.Softmax)],
+            Layers = [new LayerSpec(hidden, ActivationKind.Tanh), new LayerSpec(2, ActivationKind.Softmax)],
             Cost = Engine.Costs.CostKind.CrossEntropy,
             Epochs = 1,
             Seed = seed,
