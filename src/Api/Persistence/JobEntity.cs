@@ -28,6 +28,12 @@ public sealed class JobEntity
     public string? Error { get; set; }
     public string? ModelId { get; set; }
 
+    /// <summary>
+    /// How many times a worker claimed it, less the runs a graceful shutdown handed back: what
+    /// <see cref="Options.TrainingWorkerOptions.MaxAttempts"/> counts.
+    /// </summary>
+    public int Attempts { get; set; }
+
     /// <summary>Set by cancel; survives a restart so a resumed job still stops.</summary>
     public bool CancelRequested { get; set; }
 
