@@ -84,7 +84,7 @@ public static class JobsApi
             CreatedByKeyId = creator.Id,
             CreatedByName = creator.Name,
         };
-        int queuePosition;
+        int? queuePosition;
         await using (var db = await dbFactory.CreateDbContextAsync(cancellationToken))
         {
             // SQLite transactions take the write lock at BEGIN: a dataset delete (one conditional statement)

@@ -3,7 +3,7 @@ using BackpropService.Contracts;
 namespace BackpropService.Api.Persistence;
 
 /// <summary>A training job. The jobs table is the durable queue: rows in <see cref="JobStatus.Queued"/>
-/// are claimed in <see cref="CreatedAt"/> order.</summary>
+/// are claimed in the order of <see cref="JobQueries.QueuedInClaimOrder"/>.</summary>
 public sealed class JobEntity
 {
     public required string Id { get; set; }

@@ -7,7 +7,8 @@ using Microsoft.Extensions.Options;
 namespace BackpropService.Api.Training;
 
 /// <summary>
-/// Claims queued jobs from the jobs table in submission order and trains each on a dedicated thread,
+/// Claims queued jobs from the jobs table (round-robin between the keys that submitted them, see
+/// <see cref="JobQueries.QueuedInClaimOrder"/>) and trains each on a dedicated thread,
 /// <see cref="TrainingWorkerOptions.Concurrency"/> at a time. Woken by <see cref="JobSignal"/>, and polls
 /// now and then as well (see <see cref="TrainingWorkerOptions.PollSeconds"/>). On start, jobs a previous
 /// process left running go back to the queue, ahead of the jobs submitted after them, and resume from
@@ -109,14 +110,13 @@ public sealed partial class TrainingWorker(
         }
     }
 
-    /// <summary>Atomically moves the oldest queued job to running; null when the queue is empty.</summary>
+    /// <summary>Atomically moves the next queued job (in claim order: fair between keys) to running; null when the queue is empty.</summary>
     private async Task<string?> ClaimNextAsync(CancellationToken cancellationToken)
     {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         while (true)
         {
-            var candidate = await db.Jobs.AsNoTracking()
-                .QueuedInClaimOrder()
+            var candidate = await db.QueuedInClaimOrder()
                 .Select(j => j.Id)
                 .FirstOrDefaultAsync(cancellationToken);
             if (candidate is null) return null;

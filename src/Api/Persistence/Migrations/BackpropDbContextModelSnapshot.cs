@@ -220,6 +220,8 @@ namespace BackpropService.Api.Persistence.Migrations
 
                     b.HasIndex("Status", "CreatedAt");
 
+                    b.HasIndex("CreatedByKeyId", "Status", "CreatedAt");
+
                     b.ToTable("Jobs", (string)null);
                 });
 

@@ -11,7 +11,7 @@ using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 namespace BackpropService.Api.Persistence.Migrations
 {
     [DbContext(typeof(BackpropDbContext))]
-    [Migration("20261201172423_JobAttempts")]
+    [Migration("20261201175101_JobAttempts")]
     partial class JobAttempts
     {
         /// <inheritdoc />
@@ -222,6 +222,8 @@ namespace BackpropService.Api.Persistence.Migrations
                     b.HasKey("Id");
 
                     b.HasIndex("Status", "CreatedAt");
+
+                    b.HasIndex("CreatedByKeyId", "Status", "CreatedAt");
 
                     b.ToTable("Jobs", (string)null);
                 });

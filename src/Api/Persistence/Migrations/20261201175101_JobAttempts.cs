@@ -16,11 +16,20 @@ namespace BackpropService.Api.Persistence.Migrations
                 type: "INTEGER",
                 nullable: false,
                 defaultValue: 0);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Jobs_CreatedByKeyId_Status_CreatedAt",
+                table: "Jobs",
+                columns: new[] { "CreatedByKeyId", "Status", "CreatedAt" });
         }
 
         /// <inheritdoc />
         protected override void Down(MigrationBuilder migrationBuilder)
         {
+            migrationBuilder.DropIndex(
+                name: "IX_Jobs_CreatedByKeyId_Status_CreatedAt",
+                table: "Jobs");
+
             migrationBuilder.DropColumn(
                 name: "Attempts",
                 table: "Jobs");
