@@ -9,6 +9,10 @@ namespace BackpropService.Contracts;
 /// While the job is queued: its place in the queue, 1 for the job the worker claims next; null otherwise.
 /// </param>
 /// <param name="CreatedBy">The API key that created it (id and name); null for what predates access control or is built in.</param>
+/// <param name="Attempts">
+/// How many times a worker started (or resumed) it, not counting runs a graceful shutdown handed back. After
+/// <c>Training:MaxAttempts</c> runs that the process did not survive, the job fails instead of starting again.
+/// </param>
 public sealed record Job(
     string Id,
     string Name,
@@ -24,4 +28,5 @@ public sealed record Job(
     EpochMetrics? Latest,
     JobOptions Options,
     int? QueuePosition = null,
-    Creator? CreatedBy = null);
+    Creator? CreatedBy = null,
+    int Attempts = 0);

@@ -70,7 +70,8 @@ public sealed class CancelTests
     public async Task A_queued_job_is_cancelled_at_once_and_never_runs()
     {
         using var database = new TempDatabase();
-        await using var factory = database.CreateFactory();
+        // One training slot, so the second job waits in the queue.
+        await using var factory = database.CreateFactory(new Dictionary<string, string?> { ["Training:Concurrency"] = "1" });
         var client = factory.CreateClient();
         var dataset = await LongJobs.UploadAsync(client);
         var running = await client.SubmitJobAsync(LongJobs.Request(dataset.Id, epochs: 500));

@@ -16,7 +16,9 @@ public sealed class CrashRecoveryTests
         const int epochs = 200;
         string longJobId, queuedJobId;
 
-        var first = database.CreateFactory();
+        // One job at a time: the job queued behind must wait for the long one.
+        var oneAtATime = new Dictionary<string, string?> { ["Training:Concurrency"] = "1" };
+        var first = database.CreateFactory(oneAtATime);
         await using (first)
         {
             var client = first.CreateClient();
@@ -39,7 +41,7 @@ public sealed class CrashRecoveryTests
         Assert.InRange(completed, 2, epochs - 1);
         Assert.Equal("Queued", ReadJobRow(database, queuedJobId).Status);
 
-        await using var second = database.CreateFactory();
+        await using var second = database.CreateFactory(oneAtATime);
         var restarted = second.CreateClient();
         var resumed = await restarted.WaitUntilFinishedAsync(longJobId, TimeSpan.FromMinutes(2));
         Assert.True(resumed.Status == JobStatus.Succeeded, $"{resumed.Status}: {resumed.Error}");

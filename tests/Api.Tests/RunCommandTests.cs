@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Reflection;
 using System.Text.RegularExpressions;
+using BackpropService.Api.Tests.Infrastructure;
 
 namespace BackpropService.Api.Tests;
 
@@ -13,7 +14,7 @@ public sealed partial class RunCommandTests
     [Fact]
     public async Task The_readme_run_command_builds_the_engine_optimized()
     {
-        var root = RepositoryRoot();
+        var root = Repository.Root();
         var readme = await File.ReadAllTextAsync(Path.Combine(root, "README.md"));
         var command = RunCommand().Match(readme);
         Assert.True(command.Success, "README.md has no 'dotnet run --project src/Api' line");
@@ -29,7 +30,7 @@ public sealed partial class RunCommandTests
     [InlineData("Release")]
     public async Task The_engine_is_optimized_in_every_configuration_so_a_plain_run_or_a_debug_session_trains_at_full_speed(string configuration)
     {
-        Assert.Equal("true", await EngineOptimizeAsync(RepositoryRoot(), configuration));
+        Assert.Equal("true", await EngineOptimizeAsync(Repository.Root(), configuration));
     }
 
     [Fact]
@@ -60,13 +61,6 @@ public sealed partial class RunCommandTests
         await process.WaitForExitAsync(timeout.Token);
         Assert.True(process.ExitCode == 0, $"dotnet msbuild -getProperty failed: {await output} {await error}");
         return (await output).Trim();
-    }
-
-    private static string RepositoryRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-            if (File.Exists(Path.Combine(dir.FullName, "BackpropService.sln"))) return dir.FullName;
-        throw new InvalidOperationException($"BackpropService.sln not found above {AppContext.BaseDirectory}");
     }
 
     /// <summary>The quick start's run command: a line that starts with it, up to a comment.</summary>

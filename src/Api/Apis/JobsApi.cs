@@ -85,7 +85,7 @@ public static class JobsApi
             CreatedByKeyId = creator.Id,
             CreatedByName = creator.Name,
         };
-        int queuePosition;
+        int? queuePosition;
         await using (var db = await dbFactory.CreateDbContextAsync(cancellationToken))
         {
             // Under the dataset's lock, as a dataset delete is: the delete runs wholly before this, and we see the

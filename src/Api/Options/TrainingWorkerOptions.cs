@@ -7,9 +7,12 @@ public sealed class TrainingWorkerOptions
 {
     public const string Section = "Training";
 
-    /// <summary>Jobs trained at the same time, each on its own thread.</summary>
-    [Range(1, 64)]
-    public int Concurrency { get; set; } = 1;
+    /// <summary>
+    /// Jobs trained at the same time, each on its own thread: by default one per core, each with one engine thread
+    /// (<see cref="Threads"/>), so a short job need not wait for a long one to end.
+    /// </summary>
+    [Range(1, 1024)]
+    public int Concurrency { get; set; } = Environment.ProcessorCount;
 
     /// <summary>Threads the engine may use for one job.</summary>
     [Range(1, 256)]
@@ -23,6 +26,21 @@ public sealed class TrainingWorkerOptions
     /// </summary>
     [Range(1, 3600)]
     public int PollSeconds { get; set; } = 5;
+
+    /// <summary>
+    /// How many times a job may be claimed without its run ending in an orderly way. A job that a previous
+    /// process left running after this many claims was most likely what ended those processes (out of memory, a
+    /// native fault), so start-up fails it, keeping its best model, instead of training it again.
+    /// </summary>
+    [Range(1, 100)]
+    public int MaxAttempts { get; set; } = 3;
+
+    /// <summary>
+    /// The longest a job may train, summed over its runs if it was interrupted; past it the job fails, keeping its
+    /// best model. (At most 30 days: a timer's range.)
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:01", "30.00:00:00")]
+    public TimeSpan MaxRunTime { get; set; } = TimeSpan.FromHours(24);
 
     /// <summary>Compile the engine's code at start-up, so that the first job's first epoch runs at full speed (<see cref="Training.EngineWarmUp"/>).</summary>
     public bool WarmUp { get; set; } = true;

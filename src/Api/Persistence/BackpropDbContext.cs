@@ -74,8 +74,9 @@ public class BackpropDbContext(DbContextOptions<BackpropDbContext> options) : Db
             job.ToTable("Jobs");
             job.HasKey(j => j.Id);
             job.Property(j => j.Status).HasConversion<string>();
-            // The claim query: the oldest queued job.
+            // The claim query: the queued jobs, and for each its owner's jobs running or queued ahead of it.
             job.HasIndex(j => new { j.Status, j.CreatedAt });
+            job.HasIndex(j => new { j.CreatedByKeyId, j.Status, j.CreatedAt });
             job.HasMany(j => j.Metrics).WithOne().HasForeignKey(m => m.JobId).OnDelete(DeleteBehavior.Cascade);
             job.HasOne(j => j.Checkpoint).WithOne().HasForeignKey<JobCheckpointEntity>(c => c.JobId)
                 .OnDelete(DeleteBehavior.Cascade);

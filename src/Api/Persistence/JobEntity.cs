@@ -3,7 +3,7 @@ using BackpropService.Contracts;
 namespace BackpropService.Api.Persistence;
 
 /// <summary>A training job. The jobs table is the durable queue: rows in <see cref="JobStatus.Queued"/>
-/// are claimed in <see cref="CreatedAt"/> order.</summary>
+/// are claimed in the order of <see cref="JobQueries.QueuedInClaimOrder"/>.</summary>
 public sealed class JobEntity
 {
     public required string Id { get; set; }
@@ -27,6 +27,12 @@ public sealed class JobEntity
     public DateTime? FinishedAt { get; set; }
     public string? Error { get; set; }
     public string? ModelId { get; set; }
+
+    /// <summary>
+    /// How many times a worker claimed it, less the runs a graceful shutdown handed back: what
+    /// <see cref="Options.TrainingWorkerOptions.MaxAttempts"/> counts.
+    /// </summary>
+    public int Attempts { get; set; }
 
     /// <summary>Set by cancel; survives a restart so a resumed job still stops.</summary>
     public bool CancelRequested { get; set; }

@@ -8,11 +8,30 @@ namespace BackpropService.Api.Persistence;
 public static class JobQueries
 {
     /// <summary>
-    /// The queued jobs in the order the worker claims them: oldest first (a job requeued after a restart keeps
-    /// its place), ties by id. <see cref="QueuePositionAsync"/> counts in the same order.
+    /// The queued jobs in the order the worker claims them: round-robin between owners (the key that created a
+    /// job), first in, first out within an owner, so one key's short job does not wait behind another key's ten
+    /// long ones. Every owner's first queued job comes before any owner's second one, and so on; within such a
+    /// round, the owner the worker served least recently goes first (one never served before all), then the
+    /// oldest job (a job requeued after a restart keeps its place), ties by id. A claim moves its owner to the
+    /// end of every round, so the rest keep their order. Queue positions count in this order
+    /// (<see cref="QueuePositionAsync"/>).
     /// </summary>
-    public static IQueryable<JobEntity> QueuedInClaimOrder(this IQueryable<JobEntity> jobs) =>
-        jobs.Where(j => j.Status == JobStatus.Queued).OrderBy(j => j.CreatedAt).ThenBy(j => j.Id);
+    public static IQueryable<JobEntity> QueuedInClaimOrder(this BackpropDbContext db)
+    {
+        var jobs = db.Jobs.AsNoTracking();
+        return jobs.Where(j => j.Status == JobStatus.Queued)
+            .Select(j => new
+            {
+                Job = j,
+                Round = jobs.Count(o => o.CreatedByKeyId == j.CreatedByKeyId && o.Status == JobStatus.Queued
+                    && (o.CreatedAt < j.CreatedAt || o.CreatedAt == j.CreatedAt && o.Id.CompareTo(j.Id) < 0)),
+                OwnerLastStarted = jobs.Where(o => o.CreatedByKeyId == j.CreatedByKeyId).Max(o => o.StartedAt),
+            })
+            // Spelled out rather than left to the database: SQLite sorts nulls first, PostgreSQL last.
+            .OrderBy(q => q.Round).ThenBy(q => q.OwnerLastStarted == null ? 0 : 1).ThenBy(q => q.OwnerLastStarted)
+            .ThenBy(q => q.Job.CreatedAt).ThenBy(q => q.Job.Id)
+            .Select(q => q.Job);
+    }
 
     /// <summary>The jobs of <paramref name="jobs"/>, each joined with the metrics row of its last completed epoch.</summary>
     public static async Task<List<Job>> LoadJobsAsync(this BackpropDbContext db, IQueryable<JobEntity> jobs, CancellationToken cancellationToken)
@@ -22,7 +41,7 @@ public static class JobQueries
         var positions = new Dictionary<string, int>();
         if (rows.Any(r => r.Job.Status == JobStatus.Queued))
         {
-            var queue = await db.Jobs.AsNoTracking().QueuedInClaimOrder().Select(j => j.Id).ToListAsync(cancellationToken);
+            var queue = await db.QueuedInClaimOrder().Select(j => j.Id).ToListAsync(cancellationToken);
             for (int i = 0; i < queue.Count; i++) positions[queue[i]] = i + 1;
         }
         return rows.Select(r => r.Job.ToContract(r.Latest, positions.TryGetValue(r.Job.Id, out int p) ? p : null)).ToList();
@@ -31,25 +50,26 @@ public static class JobQueries
     public static Job? GetJob(this BackpropDbContext db, string id)
     {
         var row = Join(db, db.Jobs.Where(j => j.Id == id)).FirstOrDefault();
-        return row?.Job.ToContract(row.Latest, row.Job.Status == JobStatus.Queued ? QueuedAhead(db, row.Job).Count() + 1 : null);
+        return row?.Job.ToContract(row.Latest,
+            row.Job.Status == JobStatus.Queued ? PlaceIn(db.QueuedInClaimOrder().Select(j => j.Id).ToList(), id) : null);
     }
 
     public static async Task<Job?> GetJobAsync(this BackpropDbContext db, string id, CancellationToken cancellationToken)
     {
         var row = await Join(db, db.Jobs.Where(j => j.Id == id)).FirstOrDefaultAsync(cancellationToken);
         if (row is null) return null;
-        int? position = row.Job.Status == JobStatus.Queued ? await db.QueuePositionAsync(row.Job, cancellationToken) : null;
+        var position = row.Job.Status == JobStatus.Queued ? await db.QueuePositionAsync(row.Job, cancellationToken) : null;
         return row.Job.ToContract(row.Latest, position);
     }
 
-    /// <summary>A queued job's place in the queue (1: claimed next), with one count query.</summary>
-    public static async Task<int> QueuePositionAsync(this BackpropDbContext db, JobEntity job, CancellationToken cancellationToken) =>
-        await QueuedAhead(db, job).CountAsync(cancellationToken) + 1;
+    /// <summary>
+    /// A queued job's place in the queue (1: claimed next), read from the ids in claim order; null when it is no
+    /// longer queued.
+    /// </summary>
+    public static async Task<int?> QueuePositionAsync(this BackpropDbContext db, JobEntity job, CancellationToken cancellationToken) =>
+        PlaceIn(await db.QueuedInClaimOrder().Select(j => j.Id).ToListAsync(cancellationToken), job.Id);
 
-    /// <summary>The queued jobs the worker claims before <paramref name="job"/> (the order of <see cref="QueuedInClaimOrder"/>).</summary>
-    private static IQueryable<JobEntity> QueuedAhead(BackpropDbContext db, JobEntity job) =>
-        db.Jobs.AsNoTracking().Where(j => j.Status == JobStatus.Queued
-            && (j.CreatedAt < job.CreatedAt || j.CreatedAt == job.CreatedAt && j.Id.CompareTo(job.Id) < 0));
+    private static int? PlaceIn(List<string> queue, string id) => queue.IndexOf(id) is >= 0 and var index ? index + 1 : null;
 
     private static IQueryable<JobRow> Join(BackpropDbContext db, IQueryable<JobEntity> jobs) =>
         from job in jobs.AsNoTracking()

@@ -19,6 +19,8 @@ namespace BackpropService.Api.Training;
 /// Trains one claimed job, synchronously, on the caller's (dedicated) thread. After every epoch the
 /// metrics row and the checkpoint are stored in one transaction, then the epoch is published. A job
 /// with a checkpoint resumes from it. Shutdown leaves the job running, so the next start resumes it.
+/// Cancel, and the failures that stop a job that trains well (<see cref="TrainingWorkerOptions.MaxRunTime"/>,
+/// <see cref="TrainingWorkerOptions.MaxAttempts"/>), keep the best model so far.
 /// </summary>
 public sealed partial class JobRunner(
     IDbContextFactory<BackpropDbContext> dbFactory,
@@ -55,15 +57,14 @@ public sealed partial class JobRunner(
 
     private void Train(string jobId, CancellationTokenSource userCancel, CancellationToken token, CancellationToken stopping)
     {
-        JobEntity job;
-        byte[]? checkpoint;
-        using (var db = dbFactory.CreateDbContext())
-        {
-            job = db.Jobs.AsNoTracking().Single(j => j.Id == jobId);
-            checkpoint = db.Checkpoints.AsNoTracking().Where(c => c.JobId == jobId).Select(c => c.Data).FirstOrDefault();
-        }
+        var (job, checkpoint) = Read(jobId);
         // Registered before this check, so a cancel either sees our source or we see its flag.
         if (job.CancelRequested) userCancel.Cancel();
+        // The limit counts the epochs of earlier runs too, so that restarts do not reset it.
+        var maxRunTime = options.Value.MaxRunTime;
+        using var runTimeLimit = CancellationTokenSource.CreateLinkedTokenSource(token);
+        runTimeLimit.CancelAfter(TimeSpan.FromTicks(Math.Max(0, (maxRunTime - TrainedFor(jobId)).Ticks)));
+        token = runTimeLimit.Token;
         PublishJob(jobId);
         LogStarted(logger, jobId, job.Epochs);
 
@@ -96,13 +97,19 @@ public sealed partial class JobRunner(
         }
         catch (OperationCanceledException) when (userCancel.IsCancellationRequested)
         {
-            // Before the first epoch completes the weights are still the random initial ones: no model.
-            outcome = new(JobStatus.Cancelled, null, trainer is { Epoch: > 0 } ? trainer : null);
+            outcome = new(JobStatus.Cancelled, null, trainer);
         }
         catch (OperationCanceledException) when (stopping.IsCancellationRequested)
         {
+            GiveBackAttempt(jobId);
             LogLeftRunning(logger, jobId);
             return;
+        }
+        catch (OperationCanceledException) when (runTimeLimit.IsCancellationRequested)
+        {
+            outcome = new(JobStatus.Failed,
+                $"Training ran longer than the maximum run time of {maxRunTime:c} (setting Training:MaxRunTime) and was stopped " +
+                $"after epoch {trainer?.Epoch ?? 0} of {job.Epochs}.{ModelNote(trainer)}", trainer);
         }
         catch (TrainingDivergedException e)
         {
@@ -118,6 +125,68 @@ public sealed partial class JobRunner(
             outcome = new(JobStatus.Failed, $"Training stopped because of an internal error ({e.GetType().Name}: {e.Message}).", null);
         }
 
+        Store(jobId, job, outcome);
+    }
+
+    /// <summary>
+    /// Fails a job that previous processes left running <paramref name="attempts"/> times, without training it
+    /// again: it was most likely what ended them. Its checkpoint's best weights become its model, as on cancel.
+    /// Logs instead of throwing.
+    /// </summary>
+    public void FailInterrupted(string jobId, int attempts)
+    {
+        using var scope = JobScope(logger, jobId);
+        string interrupted = $"Training was interrupted {attempts} times (the service process was killed or crashed while it ran); " +
+            "it is not retried again.";
+        try
+        {
+            var (job, checkpoint) = Read(jobId);
+            Trainer? trainer = null;
+            try
+            {
+                if (checkpoint is not null && datasets.Load(job.DatasetId) is { } dataset) trainer = Trainer.Resume(checkpoint, dataset);
+            }
+            catch (Exception e) when (e is DataFormatException or ArgumentException)
+            {
+                LogCheckpointUnreadable(logger, e, jobId);
+            }
+            LogInterruptedTooOften(logger, jobId, attempts);
+            Store(jobId, job, new(JobStatus.Failed, interrupted + ModelNote(trainer), trainer));
+        }
+        catch (Exception e)
+        {
+            LogFailed(logger, e, jobId);
+            MarkFailed(jobId, interrupted);
+        }
+    }
+
+    /// <summary>How a job ended; its model is stored when <see cref="Trainer"/> is set and has completed an epoch.</summary>
+    private readonly record struct Outcome(JobStatus Status, string? Error, Trainer? Trainer);
+
+    /// <summary>The end of a failure message: whether the job's best model so far is kept (the rule of <see cref="Finish"/>).</summary>
+    private static string ModelNote(Trainer? trainer) =>
+        KeepsModel(trainer) ? " The best model so far is kept." : " It had completed no epoch, so there is no model.";
+
+    /// <summary>Before the first epoch completes the weights are still the random initial ones: no model.</summary>
+    private static bool KeepsModel([System.Diagnostics.CodeAnalysis.NotNullWhen(true)] Trainer? trainer) => trainer is { Epoch: > 0 };
+
+    private (JobEntity Job, byte[]? Checkpoint) Read(string jobId)
+    {
+        using var db = dbFactory.CreateDbContext();
+        var job = db.Jobs.AsNoTracking().Single(j => j.Id == jobId);
+        var checkpoint = db.Checkpoints.AsNoTracking().Where(c => c.JobId == jobId).Select(c => c.Data).FirstOrDefault();
+        return (job, checkpoint);
+    }
+
+    /// <summary>The engine's time on the epochs stored so far (earlier runs of a resumed job).</summary>
+    private TimeSpan TrainedFor(string jobId)
+    {
+        using var db = dbFactory.CreateDbContext();
+        return TimeSpan.FromSeconds(db.EpochMetrics.Where(m => m.JobId == jobId).Sum(m => m.Seconds));
+    }
+
+    private void Store(string jobId, JobEntity job, Outcome outcome)
+    {
         try
         {
             Finish(jobId, job.Name, job.DatasetId, outcome);
@@ -130,8 +199,24 @@ public sealed partial class JobRunner(
         }
     }
 
-    /// <summary>How a job ended; <see cref="Trainer"/> is set when its model is to be stored.</summary>
-    private readonly record struct Outcome(JobStatus Status, string? Error, Trainer? Trainer);
+    /// <summary>
+    /// A run that a graceful shutdown stops is handed back: it does not count towards
+    /// <see cref="TrainingWorkerOptions.MaxAttempts"/>, so restarts and redeploys never fail a long job.
+    /// </summary>
+    private void GiveBackAttempt(string jobId)
+    {
+        try
+        {
+            using var db = dbFactory.CreateDbContext();
+            db.Jobs.Where(j => j.Id == jobId && j.Status == JobStatus.Running && j.Attempts > 0)
+                .ExecuteUpdate(s => s.SetProperty(j => j.Attempts, j => j.Attempts - 1));
+        }
+        catch (Exception e)
+        {
+            // The run then counts as interrupted; the job still resumes on the next start.
+            LogAttemptNotGivenBack(logger, e, jobId);
+        }
+    }
 
     /// <summary>
     /// Marks a job that is still running as failed with one guarded statement, for when its outcome could
@@ -179,7 +264,10 @@ public sealed partial class JobRunner(
         transaction.Commit();
     }
 
-    /// <summary>Stores the outcome; a succeeded job, or one cancelled after at least one epoch, also stores its model (best weights so far).</summary>
+    /// <summary>
+    /// Stores the outcome; with a trainer that has completed an epoch (a succeeded job, or one cancelled or stopped
+    /// by a limit after its first epoch) also its model: the best weights so far.
+    /// </summary>
     private void Finish(string jobId, string name, string datasetId, Outcome outcome)
     {
         using var span = BackpropActivities.Source.StartActivity("job store");
@@ -194,7 +282,7 @@ public sealed partial class JobRunner(
             job.Status = outcome.Status;
             job.Error = outcome.Error;
             job.FinishedAt = DateTime.UtcNow;
-            if (outcome.Trainer is { } trainer && outcome.Status != JobStatus.Failed)
+            if (outcome.Trainer is var trainer && KeepsModel(trainer))
             {
                 var metrics = db.EpochMetrics.AsNoTracking().Where(m => m.JobId == jobId).ToList();
                 // The trainer keeps the weights of the lowest validation loss (or the last epoch's without validation).
@@ -242,6 +330,15 @@ public sealed partial class JobRunner(
 
     [LoggerMessage(Level = LogLevel.Critical, Message = "Could not mark job {JobId} failed; its row may still say running.")]
     private static partial void LogMarkFailedFailed(ILogger logger, Exception exception, string jobId);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Job {JobId} was left running by {Attempts} processes in a row; it fails instead of training again.")]
+    private static partial void LogInterruptedTooOften(ILogger logger, string jobId, int attempts);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "The checkpoint of job {JobId} could not be read; it fails without a model.")]
+    private static partial void LogCheckpointUnreadable(ILogger logger, Exception exception, string jobId);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not hand back the attempt of job {JobId}; the stopped run counts as interrupted.")]
+    private static partial void LogAttemptNotGivenBack(ILogger logger, Exception exception, string jobId);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Job {JobId} failed with an unexpected error.")]
     private static partial void LogFailed(ILogger logger, Exception exception, string jobId);

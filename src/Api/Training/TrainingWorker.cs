@@ -7,11 +7,13 @@ using Microsoft.Extensions.Options;
 namespace BackpropService.Api.Training;
 
 /// <summary>
-/// Claims queued jobs from the jobs table in submission order and trains each on a dedicated thread,
+/// Claims queued jobs from the jobs table (round-robin between the keys that submitted them, see
+/// <see cref="JobQueries.QueuedInClaimOrder"/>) and trains each on a dedicated thread,
 /// <see cref="TrainingWorkerOptions.Concurrency"/> at a time. Woken by <see cref="JobSignal"/>, and polls
 /// now and then as well (see <see cref="TrainingWorkerOptions.PollSeconds"/>). On start, jobs a previous
 /// process left running go back to the queue, ahead of the jobs submitted after them, and resume from
-/// their checkpoints.
+/// their checkpoints; one that has used all its attempts (<see cref="TrainingWorkerOptions.MaxAttempts"/>)
+/// fails instead, keeping its best model.
 /// <para>
 /// One service process per database file is the supported mode: start-up takes every <c>running</c> row
 /// to be an orphan of a previous process, so a second live process on the same file would requeue, and
@@ -28,21 +30,33 @@ public sealed partial class TrainingWorker(
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         await Task.Yield();
-        await RequeueInterruptedJobsAsync(stoppingToken);
+        await RecoverInterruptedJobsAsync(stoppingToken);
         var slots = Enumerable.Range(0, options.Value.Concurrency).Select(_ => RunSlotAsync(stoppingToken));
         await Task.WhenAll(slots);
     }
 
     /// <summary>
     /// Every <c>running</c> row was left by a previous process (one process per database file), so it
-    /// goes back to the queue; its checkpoint lets it resume.
+    /// goes back to the queue; its checkpoint lets it resume. A row whose every attempt ended that way was
+    /// most likely what ended those processes: training it again would end this one too, at every start.
+    /// It fails, keeping its best model, and the jobs behind it go on.
     /// </summary>
-    private async Task RequeueInterruptedJobsAsync(CancellationToken cancellationToken)
+    private async Task RecoverInterruptedJobsAsync(CancellationToken cancellationToken)
     {
-        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        int requeued = await db.Jobs.Where(j => j.Status == JobStatus.Running)
-            .ExecuteUpdateAsync(s => s.SetProperty(j => j.Status, JobStatus.Queued), cancellationToken);
-        if (requeued > 0) LogRequeued(logger, requeued);
+        int maxAttempts = options.Value.MaxAttempts;
+        List<(string Id, int Attempts)> exhausted;
+        await using (var db = await dbFactory.CreateDbContextAsync(cancellationToken))
+        {
+            int requeued = await db.Jobs.Where(j => j.Status == JobStatus.Running && j.Attempts < maxAttempts)
+                .ExecuteUpdateAsync(s => s.SetProperty(j => j.Status, JobStatus.Queued), cancellationToken);
+            if (requeued > 0) LogRequeued(logger, requeued);
+            exhausted = (await db.Jobs.AsNoTracking().Where(j => j.Status == JobStatus.Running)
+                .Select(j => new { j.Id, j.Attempts }).ToListAsync(cancellationToken))
+                .Select(j => (j.Id, j.Attempts)).ToList();
+        }
+        // Storing the model reads the dataset and the checkpoint: long work, on its own thread like training.
+        foreach (var (jobId, attempts) in exhausted)
+            await OnDedicatedThreadAsync($"failing {jobId}", () => runner.FailInterrupted(jobId, attempts));
     }
 
     private async Task RunSlotAsync(CancellationToken stoppingToken)
@@ -96,14 +110,13 @@ public sealed partial class TrainingWorker(
         }
     }
 
-    /// <summary>Atomically moves the oldest queued job to running; null when the queue is empty.</summary>
+    /// <summary>Atomically moves the next queued job (in claim order: fair between keys) to running; null when the queue is empty.</summary>
     private async Task<string?> ClaimNextAsync(CancellationToken cancellationToken)
     {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         while (true)
         {
-            var candidate = await db.Jobs.AsNoTracking()
-                .QueuedInClaimOrder()
+            var candidate = await db.QueuedInClaimOrder()
                 .Select(j => j.Id)
                 .FirstOrDefaultAsync(cancellationToken);
             if (candidate is null) return null;
@@ -114,20 +127,24 @@ public sealed partial class TrainingWorker(
                 .Where(j => j.Id == candidate && j.Status == JobStatus.Queued)
                 .ExecuteUpdateAsync(s => s
                     .SetProperty(j => j.Status, JobStatus.Running)
+                    .SetProperty(j => j.Attempts, j => j.Attempts + 1)
                     .SetProperty(j => j.StartedAt, j => j.StartedAt ?? now), cancellationToken);
             if (claimed == 1) return candidate;
         }
     }
 
+    private Task TrainOnDedicatedThreadAsync(string jobId, CancellationToken stoppingToken) =>
+        OnDedicatedThreadAsync($"training {jobId}", () => runner.Run(jobId, stoppingToken));
+
     /// <summary>Training is long CPU work: it gets its own thread instead of a thread-pool thread.</summary>
-    private Task TrainOnDedicatedThreadAsync(string jobId, CancellationToken stoppingToken)
+    private static Task OnDedicatedThreadAsync(string threadName, Action work)
     {
         var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var thread = new Thread(() =>
         {
             try
             {
-                runner.Run(jobId, stoppingToken);
+                work();
                 done.SetResult();
             }
             catch (Exception e)
@@ -137,7 +154,7 @@ public sealed partial class TrainingWorker(
         })
         {
             IsBackground = true,
-            Name = $"training {jobId}",
+            Name = threadName,
         };
         thread.Start();
         return done.Task;

@@ -13,7 +13,8 @@ public sealed class MetricsTests
     public async Task Metrics_count_the_epochs_trained_and_the_rows_predicted_and_show_the_queue()
     {
         using var database = new TempDatabase();
-        await using var factory = database.CreateFactory();
+        // One training slot: the queue gauges below count a second job as waiting.
+        await using var factory = database.CreateFactory(new Dictionary<string, string?> { ["Training:Concurrency"] = "1" });
         var client = factory.CreateClient();
 
         var job = await client.SubmitJobAsync(XorJobs.Request("xor-metrics", epochs: 7));

@@ -167,6 +167,9 @@ namespace BackpropService.Api.Persistence.Migrations
                     b.Property<string>("Id")
                         .HasColumnType("TEXT");
 
+                    b.Property<int>("Attempts")
+                        .HasColumnType("INTEGER");
+
                     b.Property<bool>("CancelRequested")
                         .HasColumnType("INTEGER");
 
@@ -216,6 +219,8 @@ namespace BackpropService.Api.Persistence.Migrations
                     b.HasKey("Id");
 
                     b.HasIndex("Status", "CreatedAt");
+
+                    b.HasIndex("CreatedByKeyId", "Status", "CreatedAt");
 
                     b.ToTable("Jobs", (string)null);
                 });
