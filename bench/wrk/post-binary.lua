@@ -6,3 +6,5 @@ wrk.body = f:read("*a")
 f:close()
 wrk.headers["Content-Type"] = "application/x-float32"
 wrk.headers["Accept"] = "application/x-float32"
+-- The service wants an API key (bench/predict-load.sh exports BENCH_KEY).
+wrk.headers["Authorization"] = "Bearer " .. assert(os.getenv("BENCH_KEY"), "BENCH_KEY is not set")

@@ -20,6 +20,7 @@ builder.AddDatasets();
 builder.AddModels();
 builder.AddTraining();
 builder.AddPredict();
+builder.AddRequestLimits();
 builder.AddApiDocumentation();
 builder.AddLiveUpdates();
 builder.AddDashboard();
@@ -31,6 +32,7 @@ app.Services.MigrateDatabase();
 app.UseServiceDefaults();
 app.UseApiDocumentation();
 app.UseAccessControl();
+app.UseRequestLimits();
 
 app.MapHealthEndpoints();
 app.MapObservability();

@@ -5,7 +5,9 @@ using System.Text;
 using System.Text.Json;
 using BackpropService.Api.Apis;
 using BackpropService.Api.Datasets;
+using BackpropService.Api.Predict;
 using BackpropService.Api.Tests.Infrastructure;
+using BackpropService.Api.Tests.Predict;
 using BackpropService.Contracts;
 using Microsoft.AspNetCore.Http.Metadata;
 using Microsoft.AspNetCore.Routing;
@@ -20,23 +22,40 @@ namespace BackpropService.Api.Tests;
 /// endpoint cannot go undocumented unnoticed.
 /// </summary>
 /// <remarks>
+/// The predict routes' limits are driven too: an output that overflows (422), a key past its burst (429), and with the
+/// compute slot taken by the test itself, a full queue (503) and a request that waits past its timeout (504).
 /// Not driven here: a 409 for deleting a running job or for an unreadable checkpoint (timing, a damaged database),
 /// and 413 on the endpoints whose JSON body the framework binds: the test server does not enforce Kestrel's body
 /// size limit. Those answers are documented all the same.
 /// </remarks>
 public sealed class OpenApiDocumentTests
 {
-    /// <summary>Small limits, so that the 413 answers take small bodies, and one dataset read at a time, so that the 503 answers take one held slot.</summary>
+    /// <summary>Predict requests one key may make here before its 429 (no token comes back during the test).</summary>
+    private const int PredictBurst = 40;
+
+    /// <summary>
+    /// Small limits, so that the 413 answers take small bodies and the limits' answers few requests: a predict burst
+    /// the admin key's rows stay within, one compute slot and a queue of one, a short timeout; and one dataset read at a
+    /// time with no queue, so that those 503 answers take one held slot.
+    /// </summary>
     private static readonly Dictionary<string, string?> SmallLimits = new()
     {
         ["Limits:MaxJsonBytes"] = "16384",
         ["Limits:MaxUploadBytes"] = "65536",
         ["Limits:DatasetReadConcurrency"] = "1",
         ["Limits:DatasetReadQueue"] = "0",
+        ["Limits:Predict:PermitsPerSecond"] = "0.001",
+        ["Limits:Predict:Burst"] = PredictBurst.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        ["Limits:Predict:Concurrency"] = "1",
+        ["Limits:Predict:QueueLength"] = "1",
+        ["Limits:Predict:TimeoutSeconds"] = "3",
     };
 
-    /// <summary>One request, the endpoint (method and route pattern as the document spells it) it is for, and the status it must get.</summary>
-    private sealed record Row(string Method, string Route, string Path, HttpContent? Body, HttpStatusCode Expected);
+    /// <summary>
+    /// One request, the endpoint (method and route pattern as the document spells it) it is for, and the status it must
+    /// get; sent with the admin key unless <see cref="Key"/> names another.
+    /// </summary>
+    private sealed record Row(string Method, string Route, string Path, HttpContent? Body, HttpStatusCode Expected, string? Key = null);
 
     [Fact]
     public async Task Every_status_an_endpoint_answers_is_documented_for_it_with_its_body()
@@ -159,6 +178,44 @@ public sealed class OpenApiDocumentTests
             await RunAsync(client, document, saturated, gaps);
         }
 
+        // The predict limits: an output that overflows (y = 2x at 3e38), a key past its burst; then, with the one
+        // compute slot taken by the test itself, a request that waits in the queue past its timeout, and with the
+        // queue's one place taken too, a request that finds no room.
+        var doubler = await client.ImportAsync(PredictClient.ScalingModel(weight: 2), "openapi-doubler");
+        var burstKey = await client.PostAsync<CreatedApiKey>("/api/keys", new CreateApiKeyRequest("openapi-burst", [ApiKeyScope.Predict]));
+        var burstClient = factory.CreateClientWithKey(burstKey.Key);
+        for (int i = 0; i < PredictBurst; i++)
+            await burstClient.PredictJsonAsync("/predict", new PredictRequest(model, [[0f, 0f]]));
+        Row[] limits =
+        [
+            new("POST", "/predict", "/predict", Json(new { model = "openapi-doubler", inputs = new[] { new[] { 3e38f } } }), HttpStatusCode.UnprocessableEntity),
+            new("POST", "/api/models/{id}/predict", $"/api/models/{doubler.Id}/predict", Json(new { inputs = new[] { new[] { 3e38f } } }), HttpStatusCode.UnprocessableEntity),
+            new("POST", "/predict", "/predict", Json(new { model, inputs = new[] { new[] { 0f, 0f } } }), HttpStatusCode.TooManyRequests, burstKey.Key),
+            new("POST", "/api/models/{id}/predict", $"/api/models/{model}/predict", Json(new { inputs = new[] { new[] { 0f, 0f } } }), HttpStatusCode.TooManyRequests, burstKey.Key),
+        ];
+        await RunAsync(client, document, limits, gaps);
+        var computeLimiter = factory.Services.GetRequiredService<PredictComputeLimiter>();
+        Row[] waitedTooLong =
+        [
+            new("POST", "/predict", "/predict", Json(new { model, inputs = new[] { new[] { 0f, 0f } } }), HttpStatusCode.GatewayTimeout),
+            new("POST", "/api/models/{id}/predict", $"/api/models/{model}/predict", Json(new { inputs = new[] { new[] { 0f, 0f } } }), HttpStatusCode.GatewayTimeout),
+        ];
+        Row[] noRoom =
+        [
+            new("POST", "/predict", "/predict", Json(new { model, inputs = new[] { new[] { 0f, 0f } } }), HttpStatusCode.ServiceUnavailable),
+            new("POST", "/api/models/{id}/predict", $"/api/models/{model}/predict", Json(new { inputs = new[] { new[] { 0f, 0f } } }), HttpStatusCode.ServiceUnavailable),
+        ];
+        using (var slot = await computeLimiter.AcquireAsync(CancellationToken.None))
+        {
+            Assert.True(slot.IsAcquired);
+            await RunAsync(client, document, waitedTooLong, gaps);
+            var queued = computeLimiter.AcquireAsync(CancellationToken.None);
+            Assert.False(queued.IsCompleted);
+            await RunAsync(client, document, noRoom, gaps);
+            slot.Dispose();
+            (await queued).Dispose();
+        }
+
         // The deletes last, once no job trains on the dataset any more.
         await client.WaitUntilFinishedAsync(longJob.Id, TimeSpan.FromSeconds(60));
         Row[] deletes =
@@ -169,7 +226,7 @@ public sealed class OpenApiDocumentTests
         ];
         await RunAsync(client, document, deletes, gaps);
 
-        Row[] rows = [.. beforeDeletes, .. deletes];
+        Row[] rows = [.. beforeDeletes, .. limits, .. waitedTooLong, .. noRoom, .. deletes];
         var endpoints = DescribedEndpoints(factory.Services).ToList();
         foreach (var row in rows.Where(r => !endpoints.Contains((r.Method, r.Route))))
             gaps.Add($"{row.Method} {row.Route}: the table names an endpoint the app does not have.");
@@ -186,6 +243,7 @@ public sealed class OpenApiDocumentTests
         foreach (var row in rows)
         {
             using var request = new HttpRequestMessage(new HttpMethod(row.Method), row.Path) { Content = row.Body };
+            if (row.Key is not null) request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", row.Key);
             using var response = await client.SendAsync(request);
             string body = await response.Content.ReadAsStringAsync();
             Assert.True(response.StatusCode == row.Expected,

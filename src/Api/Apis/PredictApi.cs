@@ -45,7 +45,12 @@ public static class PredictApi
         + "names JSON, else in the request's format. Errors are always problem details (JSON) naming the field: "
         + "`inputs[i]` or `columns` for a wrong width, `rows` or `inputs` for too many rows, `inputs[i][j]` for a value "
         + "that is not a finite number, `body` for a truncated or foreign body; an unknown model is 404 naming `id` "
-        + "(`model` for an unknown alias or version in the body), saying which aliases or versions the name has.";
+        + "(`model` for an unknown alias or version in the body), saying which aliases or versions the name has.\n\n"
+        + "An output that is not a finite number (NaN or ±∞: an input so large that the network's 32-bit arithmetic "
+        + "overflows) is never sent: the request gets 422 naming the row (`inputs[i]`), in both formats.\n\n"
+        + "Limits (section `Limits:Predict`): requests per API key (`PermitsPerSecond`, `Burst`) → 429 with `Retry-After`; "
+        + "predictions computed at once (`Concurrency`, `QueueLength`) → 503 with `Retry-After`; time per request "
+        + "(`TimeoutSeconds`) → 504.";
 
     public static RequestExample XorExample { get; } = new("xor", "The four XOR corners, for a model trained on the xor set",
         new PredictRequest("xor", [[-1f, -1f], [-1f, 1f], [1f, -1f], [1f, 1f]]));
@@ -60,16 +65,23 @@ public static class PredictApi
         return app;
     }
 
-    /// <summary>What both predict routes take and answer (JSON or binary), for the OpenAPI document.</summary>
-    public static RouteHandlerBuilder WithPredictContract(this RouteHandlerBuilder endpoint) => endpoint
-        .WithDescription(Description)
-        .Accepts<PredictRequest>("application/json", BinaryPredictFormat.MediaType, BinaryPredictFormat.OctetStream)
-        .Produces<PredictResponse>(StatusCodes.Status200OK, "application/json", BinaryPredictFormat.MediaType)
-        .ProducesValidationProblem()
-        .ProducesProblem(StatusCodes.Status404NotFound)
-        .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
-        .ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
-        .WithJsonExamples(XorExample);
+    /// <summary>What both predict routes take and answer (JSON or binary), for the OpenAPI document, and the limits they run under.</summary>
+    public static RouteHandlerBuilder WithPredictContract(this RouteHandlerBuilder endpoint)
+    {
+        endpoint.RequireRateLimiting(PredictLimits.RatePolicy).WithRequestTimeout(PredictLimits.TimeoutPolicy);
+        return endpoint.WithDescription(Description)
+            .Accepts<PredictRequest>("application/json", BinaryPredictFormat.MediaType, BinaryPredictFormat.OctetStream)
+            .Produces<PredictResponse>(StatusCodes.Status200OK, "application/json", BinaryPredictFormat.MediaType)
+            .ProducesValidationProblem()
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
+            .ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
+            .ProducesProblem(StatusCodes.Status422UnprocessableEntity)
+            .ProducesProblem(StatusCodes.Status429TooManyRequests)
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable)
+            .ProducesProblem(StatusCodes.Status504GatewayTimeout)
+            .WithJsonExamples(XorExample);
+    }
 
     public static Task Predict(HttpContext context) => RunAsync(context, routeModel: null);
 
@@ -135,18 +147,30 @@ public static class PredictApi
             }
 
             var response = context.Response;
-            if (WantsBinary(request, binary.Value))
+            // The compute holds a slot (PredictComputeLimiter); the body has arrived by now, and the answer is flushed
+            // to the network after the slot is given back, so slow clients never hold one.
+            var computeLimiter = services.GetRequiredService<PredictComputeLimiter>();
+            using (var slot = await computeLimiter.AcquireAsync(cancellationToken))
             {
-                response.ContentType = BinaryPredictFormat.MediaType;
-                response.ContentLength = PredictResponseWriter.BinaryLength(loaded, rows!.Count);
-                PredictResponseWriter.WriteBinary(response.BodyWriter, loaded, rows);
-            }
-            else
-            {
-                var json = PredictResponseWriter.WriteJson(loaded, rows!);
-                response.ContentType = "application/json; charset=utf-8";
-                response.ContentLength = json.Length;
-                response.BodyWriter.Write(json.Span); // copied now: the buffer is the thread's
+                if (!slot.IsAcquired)
+                {
+                    await RateLimitRejection.WriteAsync(context, slot, computeLimiter.Description);
+                    return;
+                }
+                using var outputs = PredictOutputs.Compute(loaded, rows!, cancellationToken);
+                if (WantsBinary(request, binary.Value))
+                {
+                    response.ContentType = BinaryPredictFormat.MediaType;
+                    response.ContentLength = PredictResponseWriter.BinaryLength(loaded, outputs.Rows);
+                    PredictResponseWriter.WriteBinary(response.BodyWriter, loaded, outputs);
+                }
+                else
+                {
+                    var json = PredictResponseWriter.WriteJson(loaded, outputs);
+                    response.ContentType = "application/json; charset=utf-8";
+                    response.ContentLength = json.Length;
+                    response.BodyWriter.Write(json.Span); // copied now: the buffer is the thread's
+                }
             }
             // Counted before the flush, so a client that has its answer finds the call in /metrics.
             services.GetRequiredService<BackpropMetrics>().RecordPredict(Stopwatch.GetElapsedTime(started), rowCount, binary.Value ? "binary" : "json");
@@ -158,6 +182,14 @@ public static class PredictApi
         {
             await TypedResults.ValidationProblem(ValidationErrors.One(e.Field, e.Message), detail: $"{e.Field}: {e.Message}",
                 title: "The request could not be read.").ExecuteAsync(context);
+        }
+        catch (NonFiniteOutputException e)
+        {
+            string message = $"The model's output {e.Output} for this row is {NonFinite(e.Value)}, not a finite number: the input "
+                + "is beyond what the network can compute in 32-bit floats. Check the input's scale (the units the model was trained on).";
+            await TypedResults.Problem(statusCode: StatusCodes.Status422UnprocessableEntity, title: "The model cannot answer this input.",
+                detail: $"{e.Field}: {message}", extensions: new Dictionary<string, object?> { ["errors"] = ValidationErrors.One(e.Field, message) })
+                .ExecuteAsync(context);
         }
         catch (RequestBodyTooLargeException e)
         {
@@ -205,6 +237,8 @@ public static class PredictApi
         }
         return null;
     }
+
+    private static string NonFinite(float value) => float.IsNaN(value) ? "NaN" : value > 0 ? "+Infinity" : "-Infinity";
 
     /// <summary>JSON (<c>application/json</c>, <c>*+json</c>), binary, or null for anything else.</summary>
     private static bool? IsBinary(string? contentType)

@@ -6,7 +6,7 @@ using BackpropService.Api.Models;
 namespace BackpropService.Api.Predict;
 
 /// <summary>
-/// Runs the model on every row and writes the answer, JSON (<c>{ modelId, predictions: [ { outputs,
+/// Writes the answer from the computed <see cref="PredictOutputs"/>, JSON (<c>{ modelId, predictions: [ { outputs,
 /// class, label } ] }</c>, the same bytes the framework's serializer wrote) or binary
 /// (<see cref="BinaryPredictFormat"/>). Synchronous, into buffers reused by the thread.
 /// </summary>
@@ -28,23 +28,22 @@ public static class PredictResponseWriter
     private static Utf8JsonWriter? t_writer;
 
     /// <summary>Writes the JSON answer into a buffer of the calling thread, valid until its next call.</summary>
-    public static ReadOnlyMemory<byte> WriteJson(LoadedModel model, PredictRows rows)
+    public static ReadOnlyMemory<byte> WriteJson(LoadedModel model, PredictOutputs predictions)
     {
         var buffer = t_buffer ??= new ArrayBufferWriter<byte>(4096);
         buffer.ResetWrittenCount();
         var writer = t_writer ??= new Utf8JsonWriter(buffer, new JsonWriterOptions { SkipValidation = true });
         writer.Reset(buffer);
 
-        Span<float> outputs = model.Outputs <= 1024 ? stackalloc float[model.Outputs] : new float[model.Outputs];
         writer.WriteStartObject();
         writer.WriteString(ModelIdName, model.IdJson);
         writer.WriteStartArray(PredictionsName);
-        for (int row = 0; row < rows.Count; row++)
+        for (int row = 0; row < predictions.Rows; row++)
         {
-            model.Model.Predict(rows.Row(row), outputs);
+            var outputs = predictions.Row(row);
             writer.WriteStartObject();
             writer.WriteStartArray(OutputsName);
-            foreach (float value in outputs) writer.WriteNumberValue(value);
+            foreach (float value in outputs) writer.WriteNumberValue(value); // finite: PredictOutputs refuses the others
             writer.WriteEndArray();
             if (model.Labels is { } labels)
             {
@@ -73,25 +72,14 @@ public static class PredictResponseWriter
         BinaryPredictFormat.HeaderSize + model.IdUtf8.Length + (long)rows * model.Outputs * sizeof(float)
         + (model.IsClassifier ? (long)rows * sizeof(int) : 0);
 
-    public static void WriteBinary(IBufferWriter<byte> output, LoadedModel model, PredictRows rows)
+    public static void WriteBinary(IBufferWriter<byte> output, LoadedModel model, PredictOutputs predictions)
     {
-        BinaryPredictFormat.WriteHeader(output, rows.Count, model.Outputs, model.IdUtf8, model.IsClassifier);
-        Span<float> outputs = model.Outputs <= 1024 ? stackalloc float[model.Outputs] : new float[model.Outputs];
-        int[]? winners = model.IsClassifier ? ArrayPool<int>.Shared.Rent(rows.Count) : null;
-        try
+        BinaryPredictFormat.WriteHeader(output, predictions.Rows, model.Outputs, model.IdUtf8, model.IsClassifier);
+        for (int row = 0; row < predictions.Rows; row++) BinaryPredictFormat.WriteFloats(output, predictions.Row(row));
+        if (model.IsClassifier)
         {
-            for (int row = 0; row < rows.Count; row++)
-            {
-                model.Model.Predict(rows.Row(row), outputs);
-                BinaryPredictFormat.WriteFloats(output, outputs);
-                if (winners is not null) winners[row] = TensorPrimitives.IndexOfMax<float>(outputs);
-            }
-            if (winners is not null)
-                for (int row = 0; row < rows.Count; row++) BinaryPredictFormat.WriteInt32(output, winners[row]);
-        }
-        finally
-        {
-            if (winners is not null) ArrayPool<int>.Shared.Return(winners);
+            for (int row = 0; row < predictions.Rows; row++)
+                BinaryPredictFormat.WriteInt32(output, TensorPrimitives.IndexOfMax<float>(predictions.Row(row)));
         }
     }
 }

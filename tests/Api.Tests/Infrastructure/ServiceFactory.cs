@@ -31,6 +31,10 @@ public sealed class ServiceFactory(TempDatabase database, IReadOnlyDictionary<st
         builder.UseSetting("Training:PollSeconds", "1");
         builder.UseSetting("Logging:LogLevel:Default", "Warning");
         builder.UseSetting("Auth:AdminKey", AdminKey);
+        // Tests call predict from one key far faster than a caller sharing a service would (ModelCacheTests hammers
+        // it): the per-key rate is raised here, and the tests of the limit set their own (settings below win).
+        builder.UseSetting("Limits:Predict:PermitsPerSecond", "10000000");
+        builder.UseSetting("Limits:Predict:Burst", "10000000");
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
             builder.UseSetting(key, value);
         if (TestServices is { } configure) builder.ConfigureTestServices(configure);

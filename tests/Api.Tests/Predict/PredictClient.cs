@@ -110,6 +110,19 @@ public static class PredictClient
         return trainer.CreateModel().ToBytes();
     }
 
+    /// <summary>
+    /// A regression model file with one input and one identity output, y = <paramref name="weight"/>·x (no hidden
+    /// layer, no normalization): with weight 2 an input of 3e38 gives +∞, as float arithmetic overflows.
+    /// </summary>
+    public static byte[] ScalingModel(float weight)
+    {
+        var network = new Network<float>(1, [new LayerSpec(1, ActivationKind.Identity)]);
+        network.Weights(0)[0] = weight;
+        network.Biases(0)[0] = 0;
+        return new TrainedModel(network, new Normalizer(NormalizationKind.None, [0f], [1f]), TaskKind.Regression, null,
+            Engine.Costs.CostKind.Quadratic, options: null).ToBytes();
+    }
+
     /// <summary>A job that trains a small xor classifier (2-4-2, tanh/softmax) in 3 epochs, named <paramref name="name"/>.</summary>
     public static SubmitJobRequest XorJob(string name, ulong seed) => new()
     {
