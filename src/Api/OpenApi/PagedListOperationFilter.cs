@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
 using BackpropService.Api.Paging;
+using BackpropService.Contracts;
 using Microsoft.OpenApi;
 using Swashbuckle.AspNetCore.SwaggerGen;
 
@@ -35,7 +36,7 @@ public sealed class PagedListOperationFilter : IOperationFilter
         {
             Name = "after",
             In = ParameterLocation.Query,
-            Description = $"Where the page starts: the {PagedList<object>.NextCursorHeader} header of the previous page, unchanged "
+            Description = $"Where the page starts: the {ListPaging.NextCursorHeader} header of the previous page, unchanged "
                 + "(the Link rel=\"next\" header is this same request with it). Leave it out for the first page.",
             Schema = new OpenApiSchema { Type = JsonSchemaType.String },
         });
@@ -43,7 +44,7 @@ public sealed class PagedListOperationFilter : IOperationFilter
         if (operation.Responses?.TryGetValue("200", out var ok) == true && ok is OpenApiResponse response)
         {
             response.Headers ??= new Dictionary<string, IOpenApiHeader>();
-            response.Headers[PagedList<object>.NextCursorHeader] = new OpenApiHeader
+            response.Headers[ListPaging.NextCursorHeader] = new OpenApiHeader
             {
                 Description = "Only when more items follow: the cursor to pass as ?after= for the next page.",
                 Schema = new OpenApiSchema { Type = JsonSchemaType.String },

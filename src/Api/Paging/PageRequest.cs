@@ -1,5 +1,6 @@
 using System.Globalization;
 using BackpropService.Api.Validation;
+using BackpropService.Contracts;
 
 namespace BackpropService.Api.Paging;
 
@@ -9,8 +10,8 @@ namespace BackpropService.Api.Paging;
 /// </summary>
 public sealed record PageRequest(int Limit, PageCursor? After)
 {
-    public const int DefaultLimit = 50;
-    public const int MaxLimit = 500;
+    public const int DefaultLimit = ListPaging.DefaultLimit;
+    public const int MaxLimit = ListPaging.MaxLimit;
 
     /// <summary>How many items to read: one more than the limit, which only tells that a next page exists.</summary>
     public int ItemsToRead => Limit + 1;

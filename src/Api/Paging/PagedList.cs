@@ -1,4 +1,5 @@
 using System.Reflection;
+using BackpropService.Contracts;
 using Microsoft.AspNetCore.Http.Metadata;
 using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.Extensions.Primitives;
@@ -13,8 +14,6 @@ namespace BackpropService.Api.Paging;
 /// </summary>
 public sealed class PagedList<T> : IResult, IEndpointMetadataProvider, IStatusCodeHttpResult, IValueHttpResult, IValueHttpResult<List<T>>
 {
-    public const string NextCursorHeader = "X-Next-Cursor";
-
     private PagedList(List<T> items, string? nextCursor)
     {
         Items = items;
@@ -52,7 +51,7 @@ public sealed class PagedList<T> : IResult, IEndpointMetadataProvider, IStatusCo
             query["after"] = cursor;
             string next = QueryHelpers.AddQueryString((request.PathBase + request.Path).ToString(),
                 query.SelectMany(p => p.Value.Select(v => new KeyValuePair<string, string?>(p.Key, v))));
-            httpContext.Response.Headers[NextCursorHeader] = cursor;
+            httpContext.Response.Headers[ListPaging.NextCursorHeader] = cursor;
             httpContext.Response.Headers.Link = new StringValues($"<{next}>; rel=\"next\"");
         }
         return TypedResults.Ok(Items).ExecuteAsync(httpContext);
