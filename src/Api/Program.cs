@@ -1,5 +1,6 @@
 using BackpropService.Api.Access;
 using BackpropService.Api.Apis;
+using BackpropService.Api.Commands;
 using BackpropService.Api.Datasets;
 using BackpropService.Api.Extensions;
 using BackpropService.Api.Hubs;
@@ -9,6 +10,8 @@ using BackpropService.Api.OpenApi;
 using BackpropService.Api.Persistence;
 using BackpropService.Api.Predict;
 using BackpropService.Api.Training;
+
+if (args is [HealthCheckCommand.Name, .. var target]) return await HealthCheckCommand.RunAsync(target);
 
 var builder = WebApplication.CreateBuilder(args);
 
@@ -48,3 +51,4 @@ app.MapTrainingHub();
 app.MapDashboard();
 
 app.Run();
+return 0;

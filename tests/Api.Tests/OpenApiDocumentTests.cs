@@ -36,7 +36,8 @@ public sealed class OpenApiDocumentTests
     /// <summary>
     /// Small limits, so that the 413 answers take small bodies and the limits' answers few requests: a predict burst
     /// the admin key's rows stay within, one compute slot and a queue of one, a short timeout; and one dataset read at a
-    /// time with no queue, so that those 503 answers take one held slot.
+    /// time with no queue, so that those 503 answers take one held slot; one training slot with a queue of two per key,
+    /// so that a third queued job gets 429 while a blocking job holds the slot.
     /// </summary>
     private static readonly Dictionary<string, string?> SmallLimits = new()
     {
@@ -49,6 +50,8 @@ public sealed class OpenApiDocumentTests
         ["Limits:Predict:Concurrency"] = "1",
         ["Limits:Predict:QueueLength"] = "1",
         ["Limits:Predict:TimeoutSeconds"] = "3",
+        ["Limits:MaxQueuedJobsPerKey"] = "2",
+        ["Training:Concurrency"] = "1",
     };
 
     /// <summary>
@@ -81,6 +84,14 @@ public sealed class OpenApiDocumentTests
         string model = job.ModelId!;
         var revokable = await client.PostAsync<CreatedApiKey>("/api/keys", new CreateApiKeyRequest("openapi-revoke", [ApiKeyScope.Predict]));
         byte[] modelFile = await client.GetByteArrayAsync($"/api/models/{model}/download");
+        // Holds the only training slot, so that the jobs below stay queued: the long one and one row's fill the
+        // key's queue of two, and the next submission gets 429.
+        var blocker = await client.SubmitJobAsync(new SubmitJobRequest
+        {
+            DatasetId = "spirals", Layers = [new LayerDefinition(256, Activation.Tanh), new LayerDefinition(256, Activation.Tanh), new LayerDefinition(2, Activation.Softmax)],
+            Cost = Cost.CrossEntropy, BatchSize = 1, Epochs = 10_000,
+        });
+        await client.WaitForJobAsync(blocker.Id, j => j.Status == JobStatus.Running, TimeSpan.FromSeconds(60));
         var longJob = await client.SubmitJobAsync(new SubmitJobRequest
         {
             DatasetId = "xor", Layers = [new LayerDefinition(2, Activation.Sigmoid)], Epochs = 10_000,
@@ -91,6 +102,7 @@ public sealed class OpenApiDocumentTests
         Row[] beforeDeletes =
         [
             new("GET", "/api/datasets", "/api/datasets", null, HttpStatusCode.OK),
+            new("GET", "/api/datasets", "/api/datasets?limit=0", null, HttpStatusCode.BadRequest),
             new("GET", "/api/datasets/{id}", $"/api/datasets/{dataset.Id}", null, HttpStatusCode.OK),
             new("GET", "/api/datasets/{id}", "/api/datasets/nope", null, HttpStatusCode.NotFound),
             new("POST", "/api/datasets", "/api/datasets", Csv(TestData.BlobsCsv(20, 2, 2, seed: 2)), HttpStatusCode.Created),
@@ -104,10 +116,12 @@ public sealed class OpenApiDocumentTests
             new("DELETE", "/api/datasets/{id}", "/api/datasets/xor", null, HttpStatusCode.Conflict),
 
             new("POST", "/api/jobs", "/api/jobs", Json(new { datasetId = "xor", layers = new[] { new { size = 2, activation = "sigmoid" } }, epochs = 1 }), HttpStatusCode.Accepted),
+            new("POST", "/api/jobs", "/api/jobs", Json(new { datasetId = "xor", layers = new[] { new { size = 2, activation = "sigmoid" } }, epochs = 1 }), HttpStatusCode.TooManyRequests),
             new("POST", "/api/jobs", "/api/jobs", Json(new { }), HttpStatusCode.BadRequest),
             new("POST", "/api/jobs", "/api/jobs", Text("epochs=1"), HttpStatusCode.UnsupportedMediaType),
             new("GET", "/api/jobs", "/api/jobs", null, HttpStatusCode.OK),
             new("GET", "/api/jobs", "/api/jobs?status=sleeping", null, HttpStatusCode.BadRequest),
+            new("GET", "/api/jobs", "/api/jobs?after=somewhere", null, HttpStatusCode.BadRequest),
             new("GET", "/api/jobs/{id}", $"/api/jobs/{job.Id}", null, HttpStatusCode.OK),
             new("GET", "/api/jobs/{id}", "/api/jobs/nope", null, HttpStatusCode.NotFound),
             new("GET", "/api/jobs/{id}/metrics", $"/api/jobs/{job.Id}/metrics", null, HttpStatusCode.OK),
@@ -121,6 +135,7 @@ public sealed class OpenApiDocumentTests
             new("GET", "/api/jobs/{id}/decision-boundary", "/api/jobs/nope/decision-boundary", null, HttpStatusCode.NotFound),
 
             new("GET", "/api/models", "/api/models", null, HttpStatusCode.OK),
+            new("GET", "/api/models", "/api/models?limit=all", null, HttpStatusCode.BadRequest),
             new("GET", "/api/limits", "/api/limits", null, HttpStatusCode.OK),
             new("GET", "/api/models/{id}", $"/api/models/{model}", null, HttpStatusCode.OK),
             new("GET", "/api/models/{id}", "/api/models/nope", null, HttpStatusCode.NotFound),
@@ -136,6 +151,7 @@ public sealed class OpenApiDocumentTests
             new("POST", "/api/keys", "/api/keys", Json(new { name = "openapi", scopes = new[] { "predict" } }), HttpStatusCode.Created),
             new("POST", "/api/keys", "/api/keys", Json(new { name = "openapi", scopes = Array.Empty<string>() }), HttpStatusCode.BadRequest),
             new("GET", "/api/keys", "/api/keys", null, HttpStatusCode.OK),
+            new("GET", "/api/keys", "/api/keys?limit=501", null, HttpStatusCode.BadRequest),
             new("DELETE", "/api/keys/{id}", $"/api/keys/{revokable.Id}", null, HttpStatusCode.NoContent),
             new("DELETE", "/api/keys/{id}", "/api/keys/nope", null, HttpStatusCode.NotFound),
             new("GET", "/api/models/{name}/aliases", "/api/models/openapi/aliases", null, HttpStatusCode.OK),
@@ -218,6 +234,7 @@ public sealed class OpenApiDocumentTests
 
         // The deletes last, once no job trains on the dataset any more.
         await client.WaitUntilFinishedAsync(longJob.Id, TimeSpan.FromSeconds(60));
+        await client.CancelJobAsync(blocker.Id);
         Row[] deletes =
         [
             new("DELETE", "/api/models/{id}", $"/api/models/{model}", null, HttpStatusCode.NoContent),

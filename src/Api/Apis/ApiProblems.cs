@@ -35,10 +35,24 @@ public static class ApiProblems
         return Problem(StatusCodes.Status503ServiceUnavailable, "The service is busy; try again shortly.", "body", detail);
     }
 
+    /// <summary>
+    /// 429 for a key that already has <paramref name="limit"/> jobs queued. No Retry-After: a place frees up when one
+    /// of the key's queued jobs starts, which depends on the jobs ahead of it, or when the caller cancels one.
+    /// </summary>
+    public static ProblemHttpResult TooManyQueuedJobs(int limit) => Problem(
+        StatusCodes.Status429TooManyRequests, "Too many queued jobs.", "queuedJobs",
+        $"This key already has {limit:N0} jobs queued, the most one key may have (Limits:MaxQueuedJobsPerKey). "
+        + "Submit more once some have started, or cancel queued ones (GET /api/jobs?status=queued lists them).",
+        new Dictionary<string, object?> { ["limit"] = limit, ["setting"] = "Limits:MaxQueuedJobsPerKey" });
+
     public static ProblemHttpResult UnsupportedMediaType(string detail) => Problem(
         StatusCodes.Status415UnsupportedMediaType, "Unsupported content type.", "body", detail);
 
-    private static ProblemHttpResult Problem(int status, string title, string field, string detail) => TypedResults.Problem(
-        statusCode: status, title: title, detail: detail,
-        extensions: new Dictionary<string, object?> { ["errors"] = new Dictionary<string, string[]> { [field] = [detail] } });
+    private static ProblemHttpResult Problem(int status, string title, string field, string detail,
+        Dictionary<string, object?>? extensions = null)
+    {
+        extensions ??= [];
+        extensions["errors"] = new Dictionary<string, string[]> { [field] = [detail] };
+        return TypedResults.Problem(statusCode: status, title: title, detail: detail, extensions: extensions);
+    }
 }

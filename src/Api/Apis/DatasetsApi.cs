@@ -4,6 +4,7 @@ using BackpropService.Api.Datasets;
 using BackpropService.Api.Mapping;
 using BackpropService.Api.OpenApi;
 using BackpropService.Api.Options;
+using BackpropService.Api.Paging;
 using BackpropService.Api.Persistence;
 using BackpropService.Contracts;
 using BackpropService.Engine.Data;
@@ -19,10 +20,13 @@ public static class DatasetsApi
 {
     private const int MaxPreviewSamples = 64;
 
+    /// <summary>The list's name in its page cursors (and its path under /api).</summary>
+    private const string ListName = "datasets";
+
     public static IEndpointRouteBuilder MapDatasetsApi(this IEndpointRouteBuilder app)
     {
         var api = app.MapGroup("/api/datasets").WithTags("Datasets").RequireAuthorization(AccessPolicies.Train);
-        api.MapGet("/", ListDatasets).WithSummary("Lists the built-in and uploaded datasets.");
+        api.MapGet("/", ListDatasets).WithSummary("Lists the built-in datasets, then the uploaded ones oldest first, a page at a time.");
         api.MapGet("/{id}", GetDataset).WithSummary("Gets one dataset's description.")
             .ProducesProblem(StatusCodes.Status404NotFound);
         api.MapPost("/", UploadDataset)
@@ -50,12 +54,35 @@ public static class DatasetsApi
         return app;
     }
 
-    public static async Task<Ok<List<DatasetInfo>>> ListDatasets(IDbContextFactory<BackpropDbContext> dbFactory, CancellationToken cancellationToken)
+    public static async Task<Results<PagedList<DatasetInfo>, ValidationProblem>> ListDatasets(
+        IDbContextFactory<BackpropDbContext> dbFactory, CancellationToken cancellationToken, string? limit = null, string? after = null)
     {
-        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        var stored = await db.Datasets.AsNoTracking().OrderBy(d => d.CreatedAt).ToListAsync(cancellationToken);
-        return TypedResults.Ok(DatasetCatalog.ListBuiltIns().Concat(stored.Select(DatasetCatalog.ToContract)).ToList());
+        var errors = new Validation.ValidationErrors();
+        var page = PageRequest.Read(ListName, limit, after, errors);
+        var builtIns = DatasetCatalog.ListBuiltIns().ToList();
+        // The built-in sets come first, in their fixed order; their cursors hold their id and no time.
+        bool afterBuiltIn = page?.After?.CreatedAt == BuiltInTime;
+        if (afterBuiltIn && !builtIns.Any(d => d.Id == page!.After!.Id))
+            errors.Add("after", PageRequest.NotACursor(ListName, after!));
+        if (page is null || errors.Any) return TypedResults.ValidationProblem(errors.ToDictionary());
+
+        var items = page.After is null ? builtIns
+            : afterBuiltIn ? [.. builtIns.SkipWhile(d => d.Id != page.After.Id).Skip(1)]
+            : [];
+        items = [.. items.Take(page.ItemsToRead)];
+        if (items.Count < page.ItemsToRead)
+        {
+            await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+            var stored = await db.Datasets.AsNoTracking().OldestFirst(afterBuiltIn ? null : page.After, page.ItemsToRead - items.Count)
+                .ToListAsync(cancellationToken);
+            items.AddRange(stored.Select(DatasetCatalog.ToContract));
+        }
+        return PagedList<DatasetInfo>.From(items, page, ListName,
+            d => (d.CreatedAt is { } created && !d.BuiltIn ? created.UtcDateTime : BuiltInTime, d.Id));
     }
+
+    /// <summary>The time in the page cursor of a built-in dataset, which sorts before every upload.</summary>
+    private static DateTime BuiltInTime => DateTime.MinValue;
 
     public static async Task<Results<Ok<DatasetInfo>, ProblemHttpResult>> GetDataset(
         string id, DatasetCatalog catalog, CancellationToken cancellationToken) =>

@@ -6,6 +6,7 @@ using BackpropService.Api.Mapping;
 using BackpropService.Api.Observability;
 using BackpropService.Api.OpenApi;
 using BackpropService.Api.Options;
+using BackpropService.Api.Paging;
 using BackpropService.Api.Persistence;
 using BackpropService.Api.Training;
 using BackpropService.Api.Validation;
@@ -26,14 +27,18 @@ public static class JobsApi
 {
     private const int MaxBoundaryResolution = 100;
 
+    /// <summary>The list's name in its page cursors (and its path under /api).</summary>
+    private const string ListName = "jobs";
+
     public static IEndpointRouteBuilder MapJobsApi(this IEndpointRouteBuilder app)
     {
         var api = app.MapGroup("/api/jobs").WithTags("Jobs").RequireAuthorization(AccessPolicies.Train);
         api.MapPost("/", SubmitJob)
-            .WithSummary("Queues a training job. Only datasetId, layers and epochs are required.")
+            .WithSummary("Queues a training job. Only datasetId, layers and epochs are required. A key may have at most Limits:MaxQueuedJobsPerKey jobs queued (429 beyond).")
             .WithJsonExamples([.. JobPresets.All.Select(preset => new RequestExample(preset.Name, preset.Summary, preset.Request))])
-            .ProducesJsonBodyProblems();
-        api.MapGet("/", ListJobs).WithSummary("Lists jobs, newest first (optionally only those with ?status=); a queued job has its queuePosition.");
+            .ProducesJsonBodyProblems()
+            .ProducesProblem(StatusCodes.Status429TooManyRequests);
+        api.MapGet("/", ListJobs).WithSummary("Lists jobs, newest first (optionally only those with ?status=), a page at a time; a queued job has its queuePosition.");
         api.MapGet("/{id}", GetJob).WithSummary("Gets one job, with its latest epoch's metrics and, while it is queued, its queuePosition (1: trained next).")
             .ProducesProblem(StatusCodes.Status404NotFound);
         api.MapGet("/{id}/metrics", GetMetrics).WithSummary("Gets every completed epoch's metrics, in order.")
@@ -53,7 +58,7 @@ public static class JobsApi
         return app;
     }
 
-    public static async Task<Results<Accepted<Job>, ValidationProblem>> SubmitJob(
+    public static async Task<Results<Accepted<Job>, ValidationProblem, ProblemHttpResult>> SubmitJob(
         SubmitJobRequest request, ClaimsPrincipal user, DatasetCatalog catalog, IDbContextFactory<BackpropDbContext> dbFactory,
         JobSignal signal, ITrainingEvents events, IOptions<ServiceLimits> limits, IOptions<TrainingWorkerOptions> worker,
         JobTraceContexts traces, CancellationToken cancellationToken)
@@ -94,6 +99,10 @@ public static class JobsApi
             if (!DatasetCatalog.IsBuiltIn(dataset.Id) && !await db.Datasets.AnyAsync(d => d.Id == dataset.Id, cancellationToken))
                 return TypedResults.ValidationProblem(ValidationErrors.One("datasetId",
                     $"The dataset '{dataset.Id}' was deleted just now; upload it again or choose another."));
+            // Under the same write lock: two submissions at once cannot both take the last place.
+            int maxQueued = limits.Value.MaxQueuedJobsPerKey;
+            if (await db.Jobs.CountAsync(j => j.Status == JobStatus.Queued && j.CreatedByKeyId == creator.Id, cancellationToken) >= maxQueued)
+                return ApiProblems.TooManyQueuedJobs(maxQueued);
             db.Jobs.Add(entity);
             // The row is the durable queue entry; from here on the job is never lost.
             await db.SaveChangesAsync(CancellationToken.None);
@@ -109,22 +118,28 @@ public static class JobsApi
         return TypedResults.Accepted($"/api/jobs/{entity.Id}", job);
     }
 
-    public static async Task<Results<Ok<List<Job>>, ValidationProblem>> ListJobs(
-        IDbContextFactory<BackpropDbContext> dbFactory, CancellationToken cancellationToken, string? status = null)
+    public static async Task<Results<PagedList<Job>, ValidationProblem>> ListJobs(
+        IDbContextFactory<BackpropDbContext> dbFactory, CancellationToken cancellationToken,
+        string? status = null, string? limit = null, string? after = null)
     {
+        var errors = new ValidationErrors();
         JobStatus? filter = null;
         if (!string.IsNullOrEmpty(status))
         {
             if (!Enum.TryParse<JobStatus>(status, ignoreCase: true, out var parsed) || !Enum.IsDefined(parsed) || int.TryParse(status, out _))
-                return TypedResults.ValidationProblem(ValidationErrors.One("status",
-                    $"'{status}' is not accepted here; use one of: queued, running, succeeded, failed, cancelled."));
-            filter = parsed;
+                errors.Add("status", $"'{status}' is not accepted here; use one of: queued, running, succeeded, failed, cancelled.");
+            else filter = parsed;
         }
+        var page = PageRequest.Read(ListName, limit, after, errors);
+        if (page is null || errors.Any) return TypedResults.ValidationProblem(errors.ToDictionary());
+
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         var query = db.Jobs.AsQueryable();
         if (filter is { } wanted) query = query.Where(j => j.Status == wanted);
-        var jobs = await db.LoadJobsAsync(query, cancellationToken);
-        return TypedResults.Ok(jobs.OrderByDescending(j => j.CreatedAt).ToList());
+        var jobs = await db.LoadJobsAsync(query.NewestFirst(page.After, page.ItemsToRead), cancellationToken);
+        // The join with the metrics does not keep the page query's order.
+        jobs = [.. jobs.OrderByDescending(j => j.CreatedAt).ThenByDescending(j => j.Id, StringComparer.Ordinal)];
+        return PagedList<Job>.From(jobs, page, ListName, j => (j.CreatedAt.UtcDateTime, j.Id));
     }
 
     public static async Task<Results<Ok<Job>, ProblemHttpResult>> GetJob(

@@ -3,6 +3,7 @@ using BackpropService.Api.Access;
 using BackpropService.Api.Mapping;
 using BackpropService.Api.OpenApi;
 using BackpropService.Api.Options;
+using BackpropService.Api.Paging;
 using BackpropService.Api.Persistence;
 using BackpropService.Api.Validation;
 using BackpropService.Contracts;
@@ -14,6 +15,9 @@ namespace BackpropService.Api.Apis;
 /// <summary><c>/api/keys</c> (admin): create a key (its secret is shown once), list keys without secrets, revoke one.</summary>
 public static class KeysApi
 {
+    /// <summary>The list's name in its page cursors (and its path under /api).</summary>
+    private const string ListName = "keys";
+
     public static IEndpointRouteBuilder MapKeysApi(this IEndpointRouteBuilder app)
     {
         var api = app.MapGroup("/api/keys").WithTags("Keys").RequireAuthorization(AccessPolicies.Admin);
@@ -27,7 +31,7 @@ public static class KeysApi
                 new RequestExample("prometheus", "Prometheus scraping /metrics",
                     new CreateApiKeyRequest("prometheus", [ApiKeyScope.Metrics])))
             .ProducesJsonBodyProblems();
-        api.MapGet("/", ListKeys).WithSummary("Lists the API keys, without their secrets, newest first.");
+        api.MapGet("/", ListKeys).WithSummary("Lists the API keys, without their secrets, newest first, a page at a time.");
         api.MapDelete("/{id}", RevokeKey)
             .WithSummary("Revokes a key: every request that starts after this answer is refused with 401. The key stays listed.")
             .ProducesProblem(StatusCodes.Status404NotFound);
@@ -73,11 +77,14 @@ public static class KeysApi
             new CreatedApiKey(info.Id, info.Name, info.Scopes, secret, info.CreatedAt, info.ExpiresAt, info.CreatedBy));
     }
 
-    public static async Task<Ok<List<ApiKeyInfo>>> ListKeys(IDbContextFactory<BackpropDbContext> dbFactory, CancellationToken cancellationToken)
+    public static async Task<Results<PagedList<ApiKeyInfo>, ValidationProblem>> ListKeys(
+        IDbContextFactory<BackpropDbContext> dbFactory, CancellationToken cancellationToken, string? limit = null, string? after = null)
     {
+        var errors = new ValidationErrors();
+        if (PageRequest.Read(ListName, limit, after, errors) is not { } page) return TypedResults.ValidationProblem(errors.ToDictionary());
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        var keys = await db.ApiKeys.AsNoTracking().OrderByDescending(k => k.CreatedAt).ToListAsync(cancellationToken);
-        return TypedResults.Ok(keys.Select(k => k.ToContract()).ToList());
+        var keys = await db.ApiKeys.AsNoTracking().NewestFirst(page.After, page.ItemsToRead).ToListAsync(cancellationToken);
+        return PagedList<ApiKeyInfo>.From([.. keys.Select(k => k.ToContract())], page, ListName, k => (k.CreatedAt.UtcDateTime, k.Id));
     }
 
     public static async Task<Results<NoContent, ProblemHttpResult>> RevokeKey(

@@ -4,6 +4,7 @@ using BackpropService.Api.Datasets;
 using BackpropService.Api.Mapping;
 using BackpropService.Api.OpenApi;
 using BackpropService.Api.Options;
+using BackpropService.Api.Paging;
 using BackpropService.Api.Persistence;
 using BackpropService.Api.Validation;
 using BackpropService.Contracts;
@@ -22,10 +23,13 @@ namespace BackpropService.Api.Apis;
 /// <summary><c>/api/models</c>: list, get, predict, evaluate, download and import models.</summary>
 public static class ModelsApi
 {
+    /// <summary>The list's name in its page cursors (and its path under /api).</summary>
+    private const string ListName = "models";
+
     public static IEndpointRouteBuilder MapModelsApi(this IEndpointRouteBuilder app)
     {
         var api = app.MapGroup("/api/models").WithTags("Models").RequireAuthorization(AccessPolicies.Predict);
-        api.MapGet("/", ListModels).WithSummary("Lists models, newest first.");
+        api.MapGet("/", ListModels).WithSummary("Lists models, newest first, a page at a time.");
         api.MapGet("/{id}", GetModel).WithSummary("Gets one model: by id, by name (its latest version), name@alias or name@version.")
             .ProducesProblem(StatusCodes.Status404NotFound);
         api.MapPost("/{id}/predict", PredictApi.PredictWithModel)
@@ -60,11 +64,14 @@ public static class ModelsApi
         return app;
     }
 
-    public static async Task<Ok<List<ModelInfo>>> ListModels(IDbContextFactory<BackpropDbContext> dbFactory, CancellationToken cancellationToken)
+    public static async Task<Results<PagedList<ModelInfo>, ValidationProblem>> ListModels(
+        IDbContextFactory<BackpropDbContext> dbFactory, CancellationToken cancellationToken, string? limit = null, string? after = null)
     {
+        var errors = new ValidationErrors();
+        if (PageRequest.Read(ListName, limit, after, errors) is not { } page) return TypedResults.ValidationProblem(errors.ToDictionary());
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        var models = await db.Models.AsNoTracking().OrderByDescending(m => m.CreatedAt).ToListAsync(cancellationToken);
-        return TypedResults.Ok(models.Select(m => m.ToContract()).ToList());
+        var models = await db.Models.AsNoTracking().NewestFirst(page.After, page.ItemsToRead).ToListAsync(cancellationToken);
+        return PagedList<ModelInfo>.From([.. models.Select(m => m.ToContract())], page, ListName, m => (m.CreatedAt.UtcDateTime, m.Id));
     }
 
     public static async Task<Results<Ok<ModelInfo>, ProblemHttpResult>> GetModel(

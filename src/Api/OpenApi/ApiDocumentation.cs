@@ -20,6 +20,7 @@ public static class ApiDocumentation
             options.AddSecurityDefinition(SecurityOperationFilter.SchemeId, SecurityOperationFilter.Scheme);
             options.OperationFilter<SecurityOperationFilter>();
             options.OperationFilter<ExamplesOperationFilter>();
+            options.OperationFilter<PagedListOperationFilter>();
             options.SchemaFilter<EnumSchemaFilter>();
             options.SupportNonNullableReferenceTypes();
             options.UseAllOfToExtendReferenceSchemas();

@@ -68,6 +68,13 @@ public sealed class ServiceLimits
     [Range(1, 10_000_000)]
     public int MaxLayerSize { get; set; } = 100_000;
 
+    /// <summary>
+    /// Most jobs one API key may have queued (not yet running) at a time; a submission beyond it gets 429, so one
+    /// caller cannot fill the queue. It applies to admin keys too: raise it for a deployment that queues more.
+    /// </summary>
+    [Range(1, 1_000_000)]
+    public int MaxQueuedJobsPerKey { get; set; } = 100;
+
     /// <summary>Most rows in one predict request.</summary>
     [Range(1, 10_000_000)]
     public int MaxPredictRows { get; set; } = 10_000;

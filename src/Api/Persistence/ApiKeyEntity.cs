@@ -6,7 +6,7 @@ namespace BackpropService.Api.Persistence;
 /// An API key. Only <see cref="Hash"/> (SHA-256 of the secret) is stored: the secret itself is shown once,
 /// when the key is created, and never written anywhere.
 /// </summary>
-public sealed class ApiKeyEntity
+public sealed class ApiKeyEntity : IListedEntity
 {
     public required string Id { get; set; }
     public required string Name { get; set; }

@@ -3,7 +3,7 @@ using BackpropService.Contracts;
 namespace BackpropService.Api.Persistence;
 
 /// <summary>An uploaded dataset's description; its samples are in <see cref="DatasetContentEntity"/>.</summary>
-public sealed class DatasetEntity
+public sealed class DatasetEntity : IListedEntity
 {
     public required string Id { get; set; }
     public required string Name { get; set; }

@@ -4,7 +4,7 @@ namespace BackpropService.Api.Persistence;
 
 /// <summary>A training job. The jobs table is the durable queue: rows in <see cref="JobStatus.Queued"/>
 /// are claimed in the order of <see cref="JobQueries.QueuedInClaimOrder"/>.</summary>
-public sealed class JobEntity
+public sealed class JobEntity : IListedEntity
 {
     public required string Id { get; set; }
     public required string Name { get; set; }

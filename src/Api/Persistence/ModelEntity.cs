@@ -4,7 +4,7 @@ namespace BackpropService.Api.Persistence;
 
 /// <summary>A stored model; (<see cref="Name"/>, <see cref="Version"/>) is unique. The model file is in
 /// <see cref="ModelContentEntity"/>.</summary>
-public sealed class ModelEntity
+public sealed class ModelEntity : IListedEntity
 {
     public required string Id { get; set; }
     public required string Name { get; set; }

@@ -16,8 +16,13 @@ public sealed class BackpropApiClient(HttpClient http, DashboardSession session)
 
     public Uri BaseAddress => http.BaseAddress!;
 
-    public Task<ApiResult<List<Job>>> ListJobsAsync(CancellationToken cancellationToken = default) =>
-        SendAsync<List<Job>>(HttpMethod.Get, "api/jobs", null, cancellationToken);
+    /// <summary>The first page of jobs, newest first.</summary>
+    public Task<ApiResult<ListPage<Job>>> ListJobsAsync(CancellationToken cancellationToken = default) =>
+        ListJobsAsync(ListPaging.DefaultLimit, after: null, cancellationToken);
+
+    /// <summary><paramref name="limit"/> jobs, newest first, after the cursor <paramref name="after"/> (null: from the newest).</summary>
+    public Task<ApiResult<ListPage<Job>>> ListJobsAsync(int limit, string? after, CancellationToken cancellationToken = default) =>
+        SendPageAsync<Job>("api/jobs", limit, after, cancellationToken);
 
     public Task<ApiResult<Job>> GetJobAsync(string id, CancellationToken cancellationToken = default) =>
         SendAsync<Job>(HttpMethod.Get, $"api/jobs/{Uri.EscapeDataString(id)}", null, cancellationToken);
@@ -34,8 +39,13 @@ public sealed class BackpropApiClient(HttpClient http, DashboardSession session)
     public Task<ApiResult<DecisionBoundary>> GetDecisionBoundaryAsync(string jobId, int resolution, CancellationToken cancellationToken = default) =>
         SendAsync<DecisionBoundary>(HttpMethod.Get, $"api/jobs/{Uri.EscapeDataString(jobId)}/decision-boundary?resolution={resolution}", null, cancellationToken);
 
-    public Task<ApiResult<List<ModelInfo>>> ListModelsAsync(CancellationToken cancellationToken = default) =>
-        SendAsync<List<ModelInfo>>(HttpMethod.Get, "api/models", null, cancellationToken);
+    /// <summary>The first page of models, newest first.</summary>
+    public Task<ApiResult<ListPage<ModelInfo>>> ListModelsAsync(CancellationToken cancellationToken = default) =>
+        ListModelsAsync(ListPaging.DefaultLimit, after: null, cancellationToken);
+
+    /// <summary><paramref name="limit"/> models, newest first, after the cursor <paramref name="after"/> (null: from the newest).</summary>
+    public Task<ApiResult<ListPage<ModelInfo>>> ListModelsAsync(int limit, string? after, CancellationToken cancellationToken = default) =>
+        SendPageAsync<ModelInfo>("api/models", limit, after, cancellationToken);
 
     public Task<ApiResult<ModelInfo>> GetModelAsync(string id, CancellationToken cancellationToken = default) =>
         SendAsync<ModelInfo>(HttpMethod.Get, $"api/models/{Uri.EscapeDataString(id)}", null, cancellationToken);
@@ -65,8 +75,24 @@ public sealed class BackpropApiClient(HttpClient http, DashboardSession session)
     public Task<ApiResult<RequestLimits>> GetLimitsAsync(CancellationToken cancellationToken = default) =>
         SendAsync<RequestLimits>(HttpMethod.Get, "api/limits", null, cancellationToken);
 
-    public Task<ApiResult<List<DatasetInfo>>> ListDatasetsAsync(CancellationToken cancellationToken = default) =>
-        SendAsync<List<DatasetInfo>>(HttpMethod.Get, "api/datasets", null, cancellationToken);
+    /// <summary>Every dataset (the job form offers them all), read a page at a time.</summary>
+    public async Task<ApiResult<List<DatasetInfo>>> ListDatasetsAsync(CancellationToken cancellationToken = default)
+    {
+        var all = new List<DatasetInfo>();
+        string? after = null;
+        do
+        {
+            var page = await SendPageAsync<DatasetInfo>("api/datasets", ListPaging.MaxLimit, after, cancellationToken);
+            if (page.Value is null) return new ApiResult<List<DatasetInfo>>(default, page.Problem);
+            all.AddRange(page.Value.Items);
+            after = page.Value.NextCursor;
+        }
+        while (after is not null);
+        return new ApiResult<List<DatasetInfo>>(all, null);
+    }
+
+    public Task<ApiResult<DatasetInfo>> GetDatasetAsync(string id, CancellationToken cancellationToken = default) =>
+        SendAsync<DatasetInfo>(HttpMethod.Get, $"api/datasets/{Uri.EscapeDataString(id)}", null, cancellationToken);
 
     public Task<ApiResult<DatasetPreview>> GetDatasetPreviewAsync(string id, int samples, CancellationToken cancellationToken = default) =>
         SendAsync<DatasetPreview>(HttpMethod.Get, $"api/datasets/{Uri.EscapeDataString(id)}/preview?samples={samples}", null, cancellationToken);
@@ -74,7 +100,19 @@ public sealed class BackpropApiClient(HttpClient http, DashboardSession session)
     public Task<ApiResult<DatasetInfo>> UploadDatasetAsync(MultipartFormDataContent form, CancellationToken cancellationToken = default) =>
         SendAsync<DatasetInfo>(HttpMethod.Post, "api/datasets", form, cancellationToken);
 
-    private async Task<ApiResult<T>> SendAsync<T>(HttpMethod method, string path, HttpContent? content, CancellationToken cancellationToken)
+    /// <summary>A page of a list: a JSON array, and the next page's cursor from its header.</summary>
+    private Task<ApiResult<ListPage<T>>> SendPageAsync<T>(string path, int limit, string? after, CancellationToken cancellationToken) =>
+        SendAsync(HttpMethod.Get, $"{path}?limit={limit}" + (after is null ? "" : $"&after={Uri.EscapeDataString(after)}"), null,
+            (response, body) => new ListPage<T>(JsonSerializer.Deserialize<List<T>>(body, Json) ?? [],
+                response.Headers.TryGetValues(ListPaging.NextCursorHeader, out var cursor) ? cursor.FirstOrDefault() : null),
+            cancellationToken);
+
+    private Task<ApiResult<T>> SendAsync<T>(HttpMethod method, string path, HttpContent? content, CancellationToken cancellationToken) =>
+        SendAsync(method, path, content, (_, body) => JsonSerializer.Deserialize<T>(body, Json), cancellationToken);
+
+    /// <summary>Sends the request; a success is read by <paramref name="read"/>, anything else becomes a problem.</summary>
+    private async Task<ApiResult<T>> SendAsync<T>(HttpMethod method, string path, HttpContent? content,
+        Func<HttpResponseMessage, string, T?> read, CancellationToken cancellationToken)
     {
         try
         {
@@ -82,7 +120,7 @@ public sealed class BackpropApiClient(HttpClient http, DashboardSession session)
             using var response = await http.SendAsync(request, cancellationToken);
             var body = await response.Content.ReadAsStringAsync(cancellationToken);
             if (response.IsSuccessStatusCode)
-                return new ApiResult<T>(JsonSerializer.Deserialize<T>(body, Json), null);
+                return new ApiResult<T>(read(response, body), null);
             return new ApiResult<T>(default, ReadProblem((int)response.StatusCode, response.ReasonPhrase, body));
         }
         catch (OperationCanceledException e) when (!cancellationToken.IsCancellationRequested)
