@@ -173,6 +173,9 @@ namespace BackpropService.Api.Persistence.PostgresMigrations
                     b.Property<string>("Id")
                         .HasColumnType("text");
 
+                    b.Property<int>("Attempts")
+                        .HasColumnType("integer");
+
                     b.Property<bool>("CancelRequested")
                         .HasColumnType("boolean");
 
@@ -222,6 +225,8 @@ namespace BackpropService.Api.Persistence.PostgresMigrations
                     b.HasKey("Id");
 
                     b.HasIndex("Status", "CreatedAt");
+
+                    b.HasIndex("CreatedByKeyId", "Status", "CreatedAt");
 
                     b.ToTable("Jobs", (string)null);
                 });

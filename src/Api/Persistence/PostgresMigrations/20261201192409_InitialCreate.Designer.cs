@@ -13,7 +13,7 @@ using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 namespace BackpropService.Api.Persistence.PostgresMigrations
 {
     [DbContext(typeof(PostgresBackpropDbContext))]
-    [Migration("20261201172907_InitialCreate")]
+    [Migration("20261201192409_InitialCreate")]
     partial class InitialCreate
     {
         /// <inheritdoc />
@@ -176,6 +176,9 @@ namespace BackpropService.Api.Persistence.PostgresMigrations
                     b.Property<string>("Id")
                         .HasColumnType("text");
 
+                    b.Property<int>("Attempts")
+                        .HasColumnType("integer");
+
                     b.Property<bool>("CancelRequested")
                         .HasColumnType("boolean");
 
@@ -225,6 +228,8 @@ namespace BackpropService.Api.Persistence.PostgresMigrations
                     b.HasKey("Id");
 
                     b.HasIndex("Status", "CreatedAt");
+
+                    b.HasIndex("CreatedByKeyId", "Status", "CreatedAt");
 
                     b.ToTable("Jobs", (string)null);
                 });

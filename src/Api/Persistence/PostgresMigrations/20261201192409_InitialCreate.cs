@@ -69,6 +69,7 @@ namespace BackpropService.Api.Persistence.PostgresMigrations
                     FinishedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: true),
                     Error = table.Column<string>(type: "text", nullable: true),
                     ModelId = table.Column<string>(type: "text", nullable: true),
+                    Attempts = table.Column<int>(type: "integer", nullable: false),
                     CancelRequested = table.Column<bool>(type: "boolean", nullable: false)
                 },
                 constraints: table =>
@@ -201,6 +202,11 @@ namespace BackpropService.Api.Persistence.PostgresMigrations
                 table: "ApiKeys",
                 column: "Hash",
                 unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Jobs_CreatedByKeyId_Status_CreatedAt",
+                table: "Jobs",
+                columns: new[] { "CreatedByKeyId", "Status", "CreatedAt" });
 
             migrationBuilder.CreateIndex(
                 name: "IX_Jobs_Status_CreatedAt",
