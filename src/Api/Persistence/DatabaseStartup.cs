@@ -18,9 +18,15 @@ public static class DatabaseStartup
 
     private static void CreateFolderFor(string? connectionString)
     {
+        if (FolderOf(connectionString) is { } folder) Directory.CreateDirectory(folder);
+    }
+
+    /// <summary>The folder of the database file; null for an in-memory database.</summary>
+    public static string? FolderOf(string? connectionString)
+    {
         var dataSource = new SqliteConnectionStringBuilder(connectionString).DataSource;
-        if (string.IsNullOrEmpty(dataSource) || dataSource == ":memory:") return;
+        if (string.IsNullOrEmpty(dataSource) || dataSource == ":memory:") return null;
         var folder = Path.GetDirectoryName(Path.GetFullPath(dataSource));
-        if (!string.IsNullOrEmpty(folder)) Directory.CreateDirectory(folder);
+        return string.IsNullOrEmpty(folder) ? null : folder;
     }
 }

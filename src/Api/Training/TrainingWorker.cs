@@ -11,7 +11,7 @@ namespace BackpropService.Api.Training;
 /// <see cref="TrainingWorkerOptions.Concurrency"/> at a time. Woken by <see cref="JobSignal"/>, and polls
 /// now and then as well (see <see cref="TrainingWorkerOptions.PollSeconds"/>). On start, jobs a previous
 /// process left running go back to the queue, ahead of the jobs submitted after them, and resume from
-/// their checkpoints.
+/// their checkpoints. While the database refuses the worker's writes (<see cref="StorageOutage"/>), it claims nothing.
 /// <para>
 /// One service process per database file is the supported mode: start-up takes every <c>running</c> row
 /// to be an orphan of a previous process, so a second live process on the same file would requeue, and
@@ -22,6 +22,8 @@ public sealed partial class TrainingWorker(
     IDbContextFactory<BackpropDbContext> dbFactory,
     JobSignal signal,
     JobRunner runner,
+    StorageOutage storageOutage,
+    StorageRecovery storageRecovery,
     IOptions<TrainingWorkerOptions> options,
     ILogger<TrainingWorker> logger) : BackgroundService
 {
@@ -53,7 +55,9 @@ public sealed partial class TrainingWorker(
             string? jobId;
             try
             {
-                jobId = await ClaimNextAsync(stoppingToken);
+                if (storageOutage.RecoveryDue) await storageRecovery.WriteHeldBackAsync(stoppingToken);
+                // A job claimed now would train an epoch only to lose it: wait until the database takes writes again.
+                jobId = storageOutage.ClaimsPaused ? null : await ClaimNextAsync(stoppingToken);
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {
@@ -89,9 +93,11 @@ public sealed partial class TrainingWorker(
             {
                 LogJobCrashed(logger, e, jobId);
                 // A row left running would never be picked up again while this process lives (only a
-                // restart requeues it): fail it, unless we are stopping and the next start resumes it.
-                if (!stoppingToken.IsCancellationRequested)
-                    runner.MarkFailed(jobId, $"Training stopped because of an internal error ({e.GetType().Name}: {e.Message}).");
+                // restart requeues it): fail it, unless we are stopping and the next start resumes it, or
+                // the database refused a read for a moment and the job can resume once it answers again.
+                if (stoppingToken.IsCancellationRequested) continue;
+                if (TransientStorageErrors.IsTransient(e)) runner.ReturnToQueue(jobId, e, unsaved: null);
+                else runner.MarkFailed(jobId, JobRunner.InternalError(jobId));
             }
         }
     }
