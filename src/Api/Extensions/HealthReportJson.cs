@@ -13,7 +13,8 @@ public static class HealthReportJson
     public static async Task WriteAsync(HttpContext context, HealthReport report)
     {
         context.Response.ContentType = "application/json; charset=utf-8";
-        await using var json = new Utf8JsonWriter(context.Response.Body);
+        // Into the response's pipe: nothing is written to the socket synchronously.
+        using var json = new Utf8JsonWriter(context.Response.BodyWriter);
         json.WriteStartObject();
         json.WriteString("status", report.Status.ToString());
         json.WriteStartObject("checks");
@@ -28,6 +29,7 @@ public static class HealthReportJson
         }
         json.WriteEndObject();
         json.WriteEndObject();
-        await json.FlushAsync(context.RequestAborted);
+        json.Flush();
+        await context.Response.BodyWriter.FlushAsync(context.RequestAborted);
     }
 }
