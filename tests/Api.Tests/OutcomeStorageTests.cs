@@ -54,9 +54,4 @@ public sealed class OutcomeStorageTests
         factory.TestServices = services => services.AddSingleton<IModelChanges, BrokenModelChanges>();
         return factory;
     }
-
-    private sealed class BrokenModelChanges : IModelChanges
-    {
-        public IDisposable BeginWrite(string? name, string? modelId) => throw new IOException("the model store is broken (test)");
-    }
 }

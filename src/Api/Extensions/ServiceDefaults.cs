@@ -45,6 +45,11 @@ public static class ServiceDefaults
         });
         services.AddExceptionHandler<BadRequestExceptionHandler>();
 
+        // `docker stop` kills the process 10 s after SIGTERM: the host gives up waiting for its services before then,
+        // so a stop always ends cleanly (exit code 0). A training job stops within one mini-batch and resumes from its
+        // last checkpoint on the next start.
+        services.Configure<HostOptions>(options => options.ShutdownTimeout = TimeSpan.FromSeconds(8));
+
         // Uploads: the limit is enforced per request by the upload reader (413, with the form's own limits);
         // this is the outer bound.
         var limits = builder.Configuration.GetSection(ServiceLimits.Section).Get<ServiceLimits>() ?? new ServiceLimits();
@@ -70,12 +75,17 @@ public static class ServiceDefaults
         return app;
     }
 
-    /// <summary><c>/health/live</c>: the process answers. <c>/health/ready</c>: the database answers too.</summary>
+    /// <summary><c>/health/live</c>: the process answers. <c>/health/ready</c>: the database answers and takes the
+    /// worker's writes; it answers with each check's details as JSON (<see cref="HealthReportJson"/>).</summary>
     public static WebApplication MapHealthEndpoints(this WebApplication app)
     {
         app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false })
             .WithTags("Health").AllowAnonymous();
-        app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = check => check.Tags.Contains("ready") })
+        app.MapHealthChecks("/health/ready", new HealthCheckOptions
+            {
+                Predicate = check => check.Tags.Contains("ready"),
+                ResponseWriter = HealthReportJson.WriteAsync,
+            })
             .WithTags("Health").AllowAnonymous();
         return app;
     }

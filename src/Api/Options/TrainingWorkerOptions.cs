@@ -42,6 +42,23 @@ public sealed class TrainingWorkerOptions
     [Range(typeof(TimeSpan), "00:00:01", "30.00:00:00")]
     public TimeSpan MaxRunTime { get; set; } = TimeSpan.FromHours(24);
 
+    /// <summary>
+    /// How many more times a write of the worker (an epoch's metrics and checkpoint, a job's outcome) is tried when the
+    /// database refuses it for a moment: busy or locked past the busy timeout, full, or an I/O error
+    /// (<see cref="Persistence.TransientStorageErrors"/>). After the last try the job goes back to the queue instead of
+    /// failing, and the worker claims nothing until the database takes writes again.
+    /// </summary>
+    [Range(1, 20)]
+    public int StorageRetries { get; set; } = 5;
+
+    /// <summary>The wait before the first retry, in milliseconds; it doubles with each retry (with jitter).</summary>
+    [Range(1, 60_000)]
+    public int StorageRetryDelayMilliseconds { get; set; } = 500;
+
+    /// <summary>While the database refuses the worker's writes, how often it tries again, in seconds (<see cref="Training.StorageRecovery"/>).</summary>
+    [Range(1, 3600)]
+    public int StoragePauseSeconds { get; set; } = 30;
+
     /// <summary>Compile the engine's code at start-up, so that the first job's first epoch runs at full speed (<see cref="Training.EngineWarmUp"/>).</summary>
     public bool WarmUp { get; set; } = true;
 }

@@ -21,6 +21,11 @@ namespace BackpropService.Api.Training;
 /// with a checkpoint resumes from it. Shutdown leaves the job running, so the next start resumes it.
 /// Cancel, and the failures that stop a job that trains well (<see cref="TrainingWorkerOptions.MaxRunTime"/>,
 /// <see cref="TrainingWorkerOptions.MaxAttempts"/>), keep the best model so far.
+/// <para>
+/// Writes that the database refuses for a moment are tried again (<see cref="StorageWriteRetry"/>); when it keeps
+/// refusing them the job goes back to the queue instead of failing, and the worker pauses (<see cref="StorageOutage"/>).
+/// An internal error fails the job with a message for people (<see cref="InternalError"/>); the log has the exception.
+/// </para>
 /// </summary>
 public sealed partial class JobRunner(
     IDbContextFactory<BackpropDbContext> dbFactory,
@@ -31,6 +36,8 @@ public sealed partial class JobRunner(
     IOptions<TrainingWorkerOptions> options,
     BackpropMetrics telemetry,
     JobTraceContexts traces,
+    StorageWriteRetry writeRetry,
+    StorageOutage outage,
     ILogger<JobRunner> logger)
 {
     /// <summary>Every log line of a job's training (ours, EF Core's) carries its id: JSON logs show it as <c>JobId</c>.</summary>
@@ -69,6 +76,7 @@ public sealed partial class JobRunner(
         LogStarted(logger, jobId, job.Epochs);
 
         Trainer? trainer = null;
+        UnsavedEpoch? unsaved = null;
         Outcome outcome;
         try
         {
@@ -90,7 +98,11 @@ public sealed partial class JobRunner(
                 var metrics = trainer.RunEpoch(token).ToContract(jobId);
                 epochSpan?.SetTag("job.epoch", metrics.Epoch);
                 telemetry.RecordEpoch(metrics.Seconds);
-                SaveEpoch(metrics, trainer.CreateCheckpoint());
+                var epoch = new UnsavedEpoch(metrics, trainer.CreateCheckpoint());
+                unsaved = epoch;
+                writeRetry.Execute(() => SaveEpoch(epoch), token);
+                unsaved = null;
+                outage.WriteSucceeded();
                 events.Publish(new EpochCompletedEvent(metrics));
             }
             outcome = new(JobStatus.Succeeded, null, trainer);
@@ -119,10 +131,15 @@ public sealed partial class JobRunner(
         {
             outcome = new(JobStatus.Failed, e.Message, null);
         }
+        catch (Exception e) when (TransientStorageErrors.IsTransient(e))
+        {
+            ReturnToQueue(jobId, e, unsaved);
+            return;
+        }
         catch (Exception e)
         {
             LogFailed(logger, e, jobId);
-            outcome = new(JobStatus.Failed, $"Training stopped because of an internal error ({e.GetType().Name}: {e.Message}).", null);
+            outcome = new(JobStatus.Failed, InternalError(jobId), null);
         }
 
         Store(jobId, job, outcome);
@@ -189,13 +206,62 @@ public sealed partial class JobRunner(
     {
         try
         {
-            Finish(jobId, job.Name, job.DatasetId, outcome);
+            writeRetry.Execute(() => Finish(jobId, job.Name, job.DatasetId, outcome), stopping);
+            outage.WriteSucceeded();
+        }
+        catch (OperationCanceledException) when (stopping.IsCancellationRequested)
+        {
+            LogLeftRunning(logger, jobId);
+        }
+        catch (Exception e) when (TransientStorageErrors.IsTransient(e))
+        {
+            // Resumed from its last checkpoint, the job reaches the same outcome and stores it then.
+            ReturnToQueue(jobId, e, null);
         }
         catch (Exception e)
         {
             // Never leave the row running in a live process: nothing would ever pick it up again.
             LogOutcomeNotStored(logger, e, jobId, outcome.Status);
-            MarkFailed(jobId, $"could not store the outcome: {e.GetType().Name}: {e.Message}");
+            MarkFailed(jobId, $"could not store the outcome because of an internal error; {SeeTheLog(jobId)}");
+        }
+    }
+
+    /// <summary>
+    /// The error a job's readers see when it stopped for a reason that is not theirs: what to do, and the job id to
+    /// find the details in the service log, but no exception type or internal message (those are for the operator).
+    /// </summary>
+    public static string InternalError(string jobId) => $"Training stopped because of an internal error; {SeeTheLog(jobId)}";
+
+    private static string SeeTheLog(string jobId) =>
+        $"the service log has the details (job id {jobId}). Resubmit the job or contact the operator.";
+
+    /// <summary>
+    /// The database refused the job's write even after the retries: the job goes back to the queue, to resume from its
+    /// last stored checkpoint, and the worker claims nothing until the database takes writes again. The epoch that was
+    /// not stored is kept for <see cref="StorageRecovery"/>, so the job does not train it twice.
+    /// </summary>
+    public void ReturnToQueue(string jobId, Exception error, UnsavedEpoch? unsaved)
+    {
+        LogReturnedToQueue(logger, error, jobId, TransientStorageErrors.Describe(error));
+        // Pause claiming first: no slot may claim the job again while the database refuses its writes.
+        outage.Report(error);
+        if (unsaved is not null) outage.Keep(unsaved);
+        try
+        {
+            using (var db = dbFactory.CreateDbContext())
+            {
+                // The database, not the job, stopped this run: it does not count towards MaxAttempts.
+                db.Jobs.Where(j => j.Id == jobId && j.Status == JobStatus.Running)
+                    .ExecuteUpdate(s => s
+                        .SetProperty(j => j.Status, JobStatus.Queued)
+                        .SetProperty(j => j.Attempts, j => j.Attempts > 0 ? j.Attempts - 1 : 0));
+            }
+            PublishJob(jobId);
+        }
+        catch (Exception e)
+        {
+            LogRequeueFailed(logger, e, jobId);
+            outage.KeepJobLeftRunning(jobId);
         }
     }
 
@@ -220,7 +286,8 @@ public sealed partial class JobRunner(
 
     /// <summary>
     /// Marks a job that is still running as failed with one guarded statement, for when its outcome could
-    /// not be stored the usual way (or its training thread crashed). Logs instead of throwing.
+    /// not be stored the usual way (or its training thread crashed). Logs instead of throwing; when even this
+    /// write fails, the job is left to <see cref="StorageRecovery"/>, which puts it back in the queue to be tried again.
     /// </summary>
     public void MarkFailed(string jobId, string error)
     {
@@ -240,26 +307,17 @@ public sealed partial class JobRunner(
         catch (Exception e)
         {
             LogMarkFailedFailed(logger, e, jobId);
+            outage.Report(e);
+            outage.KeepJobLeftRunning(jobId);
         }
     }
 
-    private void SaveEpoch(EpochMetrics metrics, byte[] checkpoint)
+    private void SaveEpoch(UnsavedEpoch epoch)
     {
         using var db = dbFactory.CreateDbContext();
         using var transaction = db.Database.BeginTransaction();
-        db.EpochMetrics.Add(metrics.ToEntity());
-        var stored = db.Checkpoints.Find(metrics.JobId);
-        if (stored is null)
-        {
-            db.Checkpoints.Add(new JobCheckpointEntity { JobId = metrics.JobId, Epoch = metrics.Epoch, Data = checkpoint });
-        }
-        else
-        {
-            stored.Epoch = metrics.Epoch;
-            stored.Data = checkpoint;
-        }
-        var job = db.Jobs.Single(j => j.Id == metrics.JobId);
-        job.Epoch = metrics.Epoch;
+        var job = db.Jobs.Single(j => j.Id == epoch.JobId);
+        db.AddEpoch(job, db.Checkpoints.Find(epoch.JobId), epoch.Metrics, epoch.Checkpoint);
         db.SaveChanges();
         transaction.Commit();
     }
@@ -328,7 +386,7 @@ public sealed partial class JobRunner(
     [LoggerMessage(Level = LogLevel.Error, Message = "Could not store the outcome ({Status}) of job {JobId}; marking it failed.")]
     private static partial void LogOutcomeNotStored(ILogger logger, Exception exception, string jobId, JobStatus status);
 
-    [LoggerMessage(Level = LogLevel.Critical, Message = "Could not mark job {JobId} failed; its row may still say running.")]
+    [LoggerMessage(Level = LogLevel.Critical, Message = "Could not mark job {JobId} failed; it goes back to the queue once the database takes writes again.")]
     private static partial void LogMarkFailedFailed(ILogger logger, Exception exception, string jobId);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Job {JobId} was left running by {Attempts} processes in a row; it fails instead of training again.")]
@@ -342,4 +400,10 @@ public sealed partial class JobRunner(
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Job {JobId} failed with an unexpected error.")]
     private static partial void LogFailed(ILogger logger, Exception exception, string jobId);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "The database keeps refusing the writes of job {JobId} ({Reason}); it goes back to the queue to resume from its last checkpoint, and the worker claims no job until the database takes writes again.")]
+    private static partial void LogReturnedToQueue(ILogger logger, Exception exception, string jobId, string reason);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Could not put job {JobId} back in the queue; it goes back once the database takes writes again.")]
+    private static partial void LogRequeueFailed(ILogger logger, Exception exception, string jobId);
 }

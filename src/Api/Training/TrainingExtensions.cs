@@ -1,3 +1,5 @@
+using Microsoft.Extensions.DependencyInjection.Extensions;
+
 namespace BackpropService.Api.Training;
 
 /// <summary>
@@ -12,6 +14,11 @@ public static class TrainingExtensions
         builder.Services.AddSingleton<JobCancellations>();
         builder.Services.AddSingleton<ITrainingEvents, TrainingEvents>();
         builder.Services.AddSingleton<JobRunner>();
+        builder.Services.TryAddSingleton(TimeProvider.System);
+        builder.Services.AddSingleton<StorageWriteRetry>();
+        builder.Services.AddSingleton<StorageOutage>();
+        builder.Services.AddSingleton<StorageRecovery>();
+        builder.Services.AddHealthChecks().AddCheck<StorageHealthCheck>("storage", tags: ["ready"]);
         builder.Services.AddHostedService<EngineWarmUp>();
         builder.Services.AddHostedService<TrainingWorker>();
         return builder;

@@ -13,7 +13,8 @@ namespace BackpropService.Api.Training;
 /// now and then as well (see <see cref="TrainingWorkerOptions.PollSeconds"/>). On start, jobs a previous
 /// process left running go back to the queue, ahead of the jobs submitted after them, and resume from
 /// their checkpoints; one that has used all its attempts (<see cref="TrainingWorkerOptions.MaxAttempts"/>)
-/// fails instead, keeping its best model.
+/// fails instead, keeping its best model. While the database refuses the worker's writes
+/// (<see cref="StorageOutage"/>), it claims nothing.
 /// <para>
 /// One service process per database file is the supported mode: start-up takes every <c>running</c> row
 /// to be an orphan of a previous process, so a second live process on the same file would requeue, and
@@ -24,6 +25,8 @@ public sealed partial class TrainingWorker(
     IDbContextFactory<BackpropDbContext> dbFactory,
     JobSignal signal,
     JobRunner runner,
+    StorageOutage storageOutage,
+    StorageRecovery storageRecovery,
     IOptions<TrainingWorkerOptions> options,
     ILogger<TrainingWorker> logger) : BackgroundService
 {
@@ -67,7 +70,9 @@ public sealed partial class TrainingWorker(
             string? jobId;
             try
             {
-                jobId = await ClaimNextAsync(stoppingToken);
+                if (storageOutage.RecoveryDue) await storageRecovery.WriteHeldBackAsync(stoppingToken);
+                // A job claimed now would train an epoch only to lose it: wait until the database takes writes again.
+                jobId = storageOutage.ClaimsPaused ? null : await ClaimNextAsync(stoppingToken);
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {
@@ -103,9 +108,11 @@ public sealed partial class TrainingWorker(
             {
                 LogJobCrashed(logger, e, jobId);
                 // A row left running would never be picked up again while this process lives (only a
-                // restart requeues it): fail it, unless we are stopping and the next start resumes it.
-                if (!stoppingToken.IsCancellationRequested)
-                    runner.MarkFailed(jobId, $"Training stopped because of an internal error ({e.GetType().Name}: {e.Message}).");
+                // restart requeues it): fail it, unless we are stopping and the next start resumes it, or
+                // the database refused a read for a moment and the job can resume once it answers again.
+                if (stoppingToken.IsCancellationRequested) continue;
+                if (TransientStorageErrors.IsTransient(e)) runner.ReturnToQueue(jobId, e, unsaved: null);
+                else runner.MarkFailed(jobId, JobRunner.InternalError(jobId));
             }
         }
     }

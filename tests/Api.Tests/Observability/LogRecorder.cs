@@ -28,7 +28,7 @@ public sealed class LogRecorder : ILoggerProvider, ISupportExternalScope
             {
                 if (scope is IEnumerable<KeyValuePair<string, object?>> pairs) list.AddRange(pairs);
             }, properties);
-            recorder.Entries.Add(new CapturedLog(category, logLevel, formatter(state, exception), System.Threading.Thread.CurrentThread.Name, properties));
+            recorder.Entries.Add(new CapturedLog(category, logLevel, formatter(state, exception), System.Threading.Thread.CurrentThread.Name, properties, exception));
         }
     }
 }
