@@ -142,7 +142,7 @@ public sealed partial class JobRunner(
             outcome = new(JobStatus.Failed, InternalError(jobId), null);
         }
 
-        Store(jobId, job, outcome);
+        Store(jobId, job, outcome, stopping);
     }
 
     /// <summary>
@@ -150,7 +150,7 @@ public sealed partial class JobRunner(
     /// again: it was most likely what ended them. Its checkpoint's best weights become its model, as on cancel.
     /// Logs instead of throwing.
     /// </summary>
-    public void FailInterrupted(string jobId, int attempts)
+    public void FailInterrupted(string jobId, int attempts, CancellationToken stopping)
     {
         using var scope = JobScope(logger, jobId);
         string interrupted = $"Training was interrupted {attempts} times (the service process was killed or crashed while it ran); " +
@@ -168,7 +168,7 @@ public sealed partial class JobRunner(
                 LogCheckpointUnreadable(logger, e, jobId);
             }
             LogInterruptedTooOften(logger, jobId, attempts);
-            Store(jobId, job, new(JobStatus.Failed, interrupted + ModelNote(trainer), trainer));
+            Store(jobId, job, new(JobStatus.Failed, interrupted + ModelNote(trainer), trainer), stopping);
         }
         catch (Exception e)
         {
@@ -202,7 +202,7 @@ public sealed partial class JobRunner(
         return TimeSpan.FromSeconds(db.EpochMetrics.Where(m => m.JobId == jobId).Sum(m => m.Seconds));
     }
 
-    private void Store(string jobId, JobEntity job, Outcome outcome)
+    private void Store(string jobId, JobEntity job, Outcome outcome, CancellationToken stopping)
     {
         try
         {

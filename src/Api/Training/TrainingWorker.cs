@@ -59,7 +59,7 @@ public sealed partial class TrainingWorker(
         }
         // Storing the model reads the dataset and the checkpoint: long work, on its own thread like training.
         foreach (var (jobId, attempts) in exhausted)
-            await OnDedicatedThreadAsync($"failing {jobId}", () => runner.FailInterrupted(jobId, attempts));
+            await OnDedicatedThreadAsync($"failing {jobId}", () => runner.FailInterrupted(jobId, attempts, cancellationToken));
     }
 
     private async Task RunSlotAsync(CancellationToken stoppingToken)
