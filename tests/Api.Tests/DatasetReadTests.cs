@@ -75,31 +75,6 @@ public sealed class DatasetReadTests : IDisposable
     }
 
     [Fact]
-    public async Task A_read_whose_caller_gave_up_stops_before_decoding_and_the_next_caller_loads_the_dataset()
-    {
-        var gate = new ReadGate("DatasetContents");
-        // One read at a time: the second request below starts only once the first has finished, however it finished.
-        await using var factory = _database.CreateFactory(new Dictionary<string, string?> { ["Limits:DatasetReadConcurrency"] = "1" });
-        factory.TestServices = services => services.ConfigureDbContext<BackpropDbContext>(o => o.AddInterceptors(gate));
-        var client = factory.CreateClient();
-        var dataset = await client.UploadCsvAsync(TestData.BlobsCsv(200, 2, 2, seed: 1), "two.csv");
-        var cache = factory.Services.GetRequiredService<DatasetCache>();
-
-        gate.Close();
-        using var giveUp = new CancellationTokenSource();
-        var abandoned = client.GetAsync($"/api/datasets/{dataset.Id}/preview", giveUp.Token);
-        Assert.True(await gate.Held.WaitAsync(TimeSpan.FromSeconds(30)), "the preview never read the dataset");
-        giveUp.Cancel();
-        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => abandoned);
-        gate.Open();
-
-        await AssertOkAsync(await client.GetAsync($"/api/datasets/{dataset.Id}/preview"));
-        // Had the abandoned read gone on, it would have decoded and kept the dataset, and this one would be a hit.
-        Assert.Equal(1, cache.Loads);
-        Assert.Equal(0, cache.Hits);
-    }
-
-    [Fact]
     public void A_cancelled_decision_boundary_stops_instead_of_scanning_the_data()
     {
         var data = SyntheticDatasets.Create("moons", 1000, seed: 1);

@@ -21,7 +21,7 @@ public sealed class InterruptedJobTests
 
         for (int attempt = 1; attempt <= maxAttempts; attempt++)
         {
-            await using var service = await ServiceProcess.StartAsync(database.Path, settings);
+            await using var service = await ServiceProcess.StartAsync(database, settings);
             var client = service.CreateClient();
             if (attempt == 1)
             {
@@ -38,7 +38,7 @@ public sealed class InterruptedJobTests
             await service.KillAsync();
         }
 
-        await using var last = await ServiceProcess.StartAsync(database.Path, settings);
+        await using var last = await ServiceProcess.StartAsync(database, settings);
         var restarted = last.CreateClient();
         var failed = await restarted.WaitForJobAsync(longJobId, j => j.Status != JobStatus.Queued && j.Status != JobStatus.Running,
             TimeSpan.FromMinutes(1));

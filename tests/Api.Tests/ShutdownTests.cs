@@ -1,6 +1,7 @@
 using BackpropService.Api.Tests.Infrastructure;
 using BackpropService.Contracts;
-using Microsoft.Data.Sqlite;
+using BackpropService.Api.Persistence;
+using Microsoft.EntityFrameworkCore;
 
 namespace BackpropService.Api.Tests;
 
@@ -14,19 +15,20 @@ public sealed class ShutdownTests
     public async Task On_SIGTERM_while_a_job_trains_the_service_exits_with_0_within_dockers_10_seconds_and_the_job_can_resume()
     {
         using var database = new TempDatabase();
-        await using var service = await ServiceBinary.StartAsync(database.Path, TimeSpan.FromMinutes(1));
-        var client = service.Client;
+        await using var service = await ServiceProcess.StartAsync(database);
+        var client = service.CreateClient();
         var dataset = await LongJobs.UploadAsync(client);
         var job = await client.SubmitJobAsync(LongJobs.Request(dataset.Id, epochs: 5000));
         // Polls the REST API: the child process's events are not in reach.
         await client.WaitForJobAsync(job.Id, j => j.Epoch >= 1, TimeSpan.FromMinutes(1));
 
         await service.TerminateAsync();
+        int exitCode = -1;
         using (var dockersGrace = new CancellationTokenSource(TimeSpan.FromSeconds(10)))
         {
             try
             {
-                await service.Process.WaitForExitAsync(dockersGrace.Token);
+                exitCode = await service.WaitForExitAsync(dockersGrace.Token);
             }
             catch (OperationCanceledException)
             {
@@ -34,22 +36,18 @@ public sealed class ShutdownTests
             }
         }
 
-        Assert.True(service.Process.ExitCode == 0, $"exit code {service.Process.ExitCode}:\n{service.Output}");
-        var (status, epoch, checkpointEpoch) = ReadJob(database.Path, job.Id);
+        Assert.True(exitCode == 0, $"exit code {exitCode}:\n{service.Output}");
+        var (status, epoch, checkpointEpoch) = ReadJob(database, job.Id);
         Assert.Contains(status, new[] { "Running", "Queued" });
         Assert.InRange(epoch, 1, 4999);
         Assert.Equal(epoch, checkpointEpoch);
     }
 
-    private static (string Status, int Epoch, int? CheckpointEpoch) ReadJob(string path, string id)
+    private static (string Status, int Epoch, int? CheckpointEpoch) ReadJob(TempDatabase database, string id)
     {
-        using var connection = new SqliteConnection($"Data Source={path};Pooling=False");
-        connection.Open();
-        using var command = connection.CreateCommand();
-        command.CommandText = "SELECT j.Status, j.Epoch, c.Epoch FROM Jobs j LEFT JOIN JobCheckpoints c ON c.JobId = j.Id WHERE j.Id = $id";
-        command.Parameters.AddWithValue("$id", id);
-        using var reader = command.ExecuteReader();
-        Assert.True(reader.Read());
-        return (reader.GetString(0), reader.GetInt32(1), reader.IsDBNull(2) ? null : reader.GetInt32(2));
+        using var db = new BackpropDbContext(database.CreateOptions().Options);
+        var job = db.Jobs.AsNoTracking().Single(j => j.Id == id);
+        int? checkpointEpoch = db.Checkpoints.AsNoTracking().Where(c => c.JobId == id).Select(c => (int?)c.Epoch).FirstOrDefault();
+        return (job.Status.ToString(), job.Epoch, checkpointEpoch);
     }
 }

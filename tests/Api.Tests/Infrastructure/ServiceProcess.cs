@@ -8,7 +8,7 @@ namespace BackpropService.Api.Tests.Infrastructure;
 /// <summary>
 /// The real service binary (<c>dotnet BackpropService.Api.dll</c>, built in the same configuration as these tests)
 /// as a child process on a free local port, for tests about what happens to the process itself: a kill, a
-/// restart, several processes on one database. Settings go in as environment variables (<c>Section__Key</c>), as
+/// signal, an exit code, a restart, several processes on one database. Settings go in as environment variables (<c>Section__Key</c>), as
 /// in a container. Clients from <see cref="CreateClient"/> send <see cref="ServiceFactory.AdminKey"/>.
 /// </summary>
 public sealed class ServiceProcess : IAsyncDisposable
@@ -36,10 +36,11 @@ public sealed class ServiceProcess : IAsyncDisposable
     }
 
     /// <summary>
-    /// Starts the service on <paramref name="databasePath"/> and returns once <c>/health/ready</c> answers.
+    /// Starts the service on <paramref name="database"/> (the test assembly's provider) and returns once
+    /// <c>/health/ready</c> answers.
     /// </summary>
     /// <param name="settings">Configuration keys (<c>Training:Concurrency</c>) and values, on top of the test defaults.</param>
-    public static async Task<ServiceProcess> StartAsync(string databasePath, IReadOnlyDictionary<string, string?>? settings = null)
+    public static async Task<ServiceProcess> StartAsync(TempDatabase database, IReadOnlyDictionary<string, string?>? settings = null)
     {
         var baseAddress = new Uri($"http://127.0.0.1:{FreePort()}/");
         var start = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } host ? host : "dotnet")
@@ -56,7 +57,8 @@ public sealed class ServiceProcess : IAsyncDisposable
         var environment = new Dictionary<string, string?>
         {
             ["ASPNETCORE_URLS"] = baseAddress.ToString().TrimEnd('/'),
-            ["ConnectionStrings:Default"] = $"Data Source={databasePath}",
+            ["Database:Provider"] = TempDatabase.Provider.ToString().ToLowerInvariant(),
+            ["ConnectionStrings:Default"] = database.ConnectionString,
             ["Auth:AdminKey"] = ServiceFactory.AdminKey,
             ["Training:PollSeconds"] = "1",
             ["Logging:LogLevel:Default"] = "Warning",
@@ -100,6 +102,21 @@ public sealed class ServiceProcess : IAsyncDisposable
     {
         _process.Kill();
         await _process.WaitForExitAsync();
+    }
+
+    /// <summary>Sends SIGTERM, as <c>docker stop</c> does; the process then shuts down by itself.</summary>
+    public async Task TerminateAsync()
+    {
+        using var kill = Process.Start(new ProcessStartInfo("kill") { ArgumentList = { "-TERM", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture) } })!;
+        await kill.WaitForExitAsync();
+        Assert.Equal(0, kill.ExitCode);
+    }
+
+    /// <summary>Waits until the process has exited (or <paramref name="cancellationToken"/> fires) and returns its exit code.</summary>
+    public async Task<int> WaitForExitAsync(CancellationToken cancellationToken)
+    {
+        await _process.WaitForExitAsync(cancellationToken);
+        return _process.ExitCode;
     }
 
     public async ValueTask DisposeAsync()
@@ -156,7 +173,10 @@ public sealed class ServiceProcess : IAsyncDisposable
     private static string ServiceBinary()
     {
         var root = Repository.Root();
-        var outputFolder = Path.GetRelativePath(Path.Combine(root, "tests", "Api.Tests"), AppContext.BaseDirectory);
+        // bin/<configuration>/<framework>/ below whichever test project runs (Api.Tests or Api.Tests.Postgres).
+        string testOutput = AppContext.BaseDirectory;
+        int bin = testOutput.LastIndexOf($"{Path.DirectorySeparatorChar}bin{Path.DirectorySeparatorChar}", StringComparison.Ordinal);
+        var outputFolder = testOutput[(bin + 1)..];
         var binary = Path.Combine(root, "src", "Api", outputFolder, "BackpropService.Api.dll");
         if (!File.Exists(binary)) throw new FileNotFoundException($"The service binary is not built: {binary}", binary);
         return binary;
