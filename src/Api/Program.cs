@@ -3,6 +3,7 @@ using BackpropService.Api.Apis;
 using BackpropService.Api.Commands;
 using BackpropService.Api.Datasets;
 using BackpropService.Api.Extensions;
+using BackpropService.Api.Hosting;
 using BackpropService.Api.Hubs;
 using BackpropService.Api.Models;
 using BackpropService.Api.Observability;
@@ -14,6 +15,7 @@ using BackpropService.Api.Training;
 if (args is [HealthCheckCommand.Name, .. var target]) return await HealthCheckCommand.RunAsync(target);
 
 var builder = WebApplication.CreateBuilder(args);
+var role = builder.AddServiceRole(args);
 
 builder.AddServiceDefaults();
 builder.AddObservability();
@@ -21,34 +23,40 @@ builder.AddPersistence();
 builder.AddAccessControl();
 builder.AddDatasets();
 builder.AddModels();
-builder.AddTraining();
-builder.AddPredict();
-builder.AddRequestLimits();
-builder.AddApiDocumentation();
-builder.AddLiveUpdates();
-builder.AddDashboard();
+builder.AddTraining(role);
+if (role.ServesApi())
+{
+    builder.AddPredict();
+    builder.AddRequestLimits();
+    builder.AddApiDocumentation();
+    builder.AddLiveUpdates();
+    builder.AddDashboard();
+}
 
 var app = builder.Build();
 
 app.Services.MigrateDatabase();
 
 app.UseServiceDefaults();
-app.UseApiDocumentation();
+if (role.ServesApi()) app.UseApiDocumentation(); // before access control: the Swagger UI is open to all
 app.UseAccessControl();
-app.UseRequestLimits();
+if (role.ServesApi()) app.UseRequestLimits();
 
 app.MapHealthEndpoints();
-app.MapObservability();
-app.MapLimitsApi();
-app.MapDatasetsApi();
-app.MapJobsApi();
-app.MapModelsApi();
-app.MapAliasesApi();
-app.MapPredictApi();
-app.MapExplainApi();
-app.MapKeysApi();
-app.MapTrainingHub();
-app.MapDashboard();
+if (role.ServesApi())
+{
+    app.MapObservability();
+    app.MapLimitsApi();
+    app.MapDatasetsApi();
+    app.MapJobsApi();
+    app.MapModelsApi();
+    app.MapAliasesApi();
+    app.MapPredictApi();
+    app.MapExplainApi();
+    app.MapKeysApi();
+    app.MapTrainingHub();
+    app.MapDashboard();
+}
 
 app.Run();
 return 0;
