@@ -6,7 +6,7 @@ namespace BackpropService.Api.Tests.PostgresOnly;
 /// <summary>
 /// Two service processes on one PostgreSQL database share its queue: a job whose worker dies or freezes past its lease
 /// is taken over by the other one and resumes from its checkpoint, and the frozen one, once it runs again, cannot write
-/// over the new owner. Compiled into tests/Api.Tests.Postgres only: one SQLite file serves one process (its start-up
+/// over the new owner; a cancel sent to either process reaches the job wherever it trains. Compiled into tests/Api.Tests.Postgres only: one SQLite file serves one process (its start-up
 /// takes every running row for an orphan), so these scenarios do not exist there.
 /// </summary>
 public sealed class LeaseTakeoverTests
@@ -31,11 +31,10 @@ public sealed class LeaseTakeoverTests
         using var database = new TempDatabase();
         await using var first = await ServiceProcess.StartAsync(database, Settings);
         await using var second = await ServiceProcess.StartAsync(database, Settings);
-        var (jobId, owner, other, claimed) = await StartJobOnOneOfAsync(first, second);
+        var (jobId, owner, other, stored) = await StartJobOnOneOfAsync(first, second);
         var client = other.CreateClient();
 
         // Right after an epoch is stored: the owner is computing the next one, not halfway through writing it.
-        var stored = await client.WaitForJobAsync(jobId, j => j.Epoch > claimed.Epoch, TimeSpan.FromMinutes(1));
         await owner.PauseAsync();
         var pausedAt = await client.GetAsync<Job>($"api/jobs/{jobId}");
         var takenOver = await client.WaitForJobAsync(jobId,
@@ -62,10 +61,9 @@ public sealed class LeaseTakeoverTests
         using var database = new TempDatabase();
         await using var first = await ServiceProcess.StartAsync(database, Settings);
         await using var second = await ServiceProcess.StartAsync(database, Settings);
-        var (jobId, owner, other, claimed) = await StartJobOnOneOfAsync(first, second);
+        var (jobId, owner, other, stored) = await StartJobOnOneOfAsync(first, second);
         var client = other.CreateClient();
 
-        var stored = await client.WaitForJobAsync(jobId, j => j.Epoch > claimed.Epoch, TimeSpan.FromMinutes(1));
         await owner.KillAsync();
         var resumed = await client.WaitForJobAsync(jobId, j => j.Status == JobStatus.Running && j.Worker != stored.Worker,
             TimeSpan.FromMinutes(1));
@@ -84,8 +82,33 @@ public sealed class LeaseTakeoverTests
         await AssertOneModelAsync(client, jobId, finished.ModelId);
     }
 
-    /// <summary>Submits a long job and waits until one of the two processes trains it: that one is the owner.</summary>
-    private static async Task<(string JobId, ServiceProcess Owner, ServiceProcess Other, Job Claimed)> StartJobOnOneOfAsync(
+    [Fact]
+    public async Task A_cancel_sent_to_the_process_that_does_not_train_the_job_stops_it_on_the_one_that_does()
+    {
+        using var database = new TempDatabase();
+        await using var first = await ServiceProcess.StartAsync(database, Settings);
+        await using var second = await ServiceProcess.StartAsync(database, Settings);
+        var (jobId, owner, other, stored) = await StartJobOnOneOfAsync(first, second);
+        var client = other.CreateClient();
+
+        // The other process has no run to cancel: the owner reads the flag when it renews its lease.
+        var accepted = await client.PostAsync($"api/jobs/{jobId}/cancel", null);
+        Assert.Equal(System.Net.HttpStatusCode.Accepted, accepted.StatusCode);
+        var cancelled = await client.WaitUntilFinishedAsync(jobId, TimeSpan.FromMinutes(1));
+        Assert.Equal(JobStatus.Cancelled, cancelled.Status);
+        Assert.Equal(stored.Worker, cancelled.Worker);
+        Assert.True(cancelled.Epoch < Epochs, $"the job ran all {Epochs} epochs");
+        // Cancelled after an epoch: the best model so far is kept.
+        await AssertOneModelAsync(client, jobId, cancelled.ModelId);
+        Assert.NotNull(cancelled.ModelId);
+        Assert.True(IsWorkerOf(owner, cancelled.Worker), $"cancelled by {cancelled.Worker}, not by the process that trained it");
+    }
+
+    /// <summary>
+    /// Submits a long job and waits until one of the two processes trains it (that one is the owner) and has stored an
+    /// epoch more since: the job as it is then, read through the other process.
+    /// </summary>
+    private static async Task<(string JobId, ServiceProcess Owner, ServiceProcess Other, Job Stored)> StartJobOnOneOfAsync(
         ServiceProcess first, ServiceProcess second)
     {
         var client = first.CreateClient();
@@ -94,9 +117,10 @@ public sealed class LeaseTakeoverTests
         var claimed = await client.WaitForJobAsync(job.Id, j => j.Status == JobStatus.Running && j.Epoch >= 1, TimeSpan.FromMinutes(1));
         Assert.NotNull(claimed.Worker);
         Assert.NotNull(claimed.LeaseExpiresAt);
-        if (IsWorkerOf(first, claimed.Worker)) return (job.Id, first, second, claimed);
-        Assert.True(IsWorkerOf(second, claimed.Worker), $"claimed by {claimed.Worker}, which is neither process");
-        return (job.Id, second, first, claimed);
+        var (owner, other) = IsWorkerOf(first, claimed.Worker) ? (first, second) : (second, first);
+        Assert.True(IsWorkerOf(owner, claimed.Worker), $"claimed by {claimed.Worker}, which is neither process");
+        var stored = await other.CreateClient().WaitForJobAsync(job.Id, j => j.Epoch > claimed.Epoch, TimeSpan.FromMinutes(1));
+        return (job.Id, owner, other, stored);
     }
 
     /// <summary>A lease owner names its process: <c>{machine}-{pid}-{random}/{claim}</c>.</summary>
