@@ -27,9 +27,10 @@ public sealed class TrainingWorkerOptions
     public int PollSeconds { get; set; } = 5;
 
     /// <summary>
-    /// How many times a job may be claimed without its run ending in an orderly way. A job that a previous
-    /// process left running after this many claims was most likely what ended those processes (out of memory, a
-    /// native fault), so start-up fails it, keeping its best model, instead of training it again.
+    /// How many times a job may be claimed without its run ending in an orderly way. A job whose worker died (or lost
+    /// its lease, see <see cref="LeaseSeconds"/>) after this many claims was most likely what ended those workers (out
+    /// of memory, a native fault), so the worker that finds it orphaned fails it, keeping its best model, instead of
+    /// training it again.
     /// </summary>
     [Range(1, 100)]
     public int MaxAttempts { get; set; } = 3;
