@@ -71,9 +71,9 @@ public sealed partial class TrainingWorker(
     /// next one too. It fails, keeping its best model, and the jobs behind it go on. This process's own live runs are
     /// passed over even if a renewal came late (<see cref="WorkerLeases.HeldOwners"/>).
     /// <para>
-    /// At start-up on SQLite every <c>running</c> row is an orphan, whatever its lease says: one SQLite file is served by
-    /// one service process, so such a row was left by a previous process on this file that was killed before it could
-    /// release it (a graceful stop releases its leases). Not waiting for that lease to run out lets the embedded default
+    /// At start-up on SQLite every <c>running</c> row is an orphan, whatever its lease says: one SQLite file has one
+    /// training process (other processes on it may serve the API, but train nothing), so such a row was left by a
+    /// previous process on this file that was killed before it could release it (a graceful stop releases its leases). Not waiting for that lease to run out lets the embedded default
     /// resume at once after a kill -9. On PostgreSQL, where several processes share the database, only run-out leases
     /// count, at start-up too.
     /// </para>

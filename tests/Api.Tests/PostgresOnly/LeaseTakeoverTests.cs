@@ -6,8 +6,8 @@ namespace BackpropService.Api.Tests.PostgresOnly;
 /// <summary>
 /// Two service processes on one PostgreSQL database share its queue: a job whose worker dies or freezes past its lease
 /// is taken over by the other one and resumes from its checkpoint, and the frozen one, once it runs again, cannot write
-/// over the new owner; a cancel sent to either process reaches the job wherever it trains. Compiled into tests/Api.Tests.Postgres only: one SQLite file serves one process (its start-up
-/// takes every running row for an orphan), so these scenarios do not exist there.
+/// over the new owner; a cancel sent to either process reaches the job wherever it trains. Compiled into tests/Api.Tests.Postgres only: one SQLite file has one process that trains (its
+/// start-up takes every running row for an orphan), so these scenarios do not exist there.
 /// </summary>
 public sealed class LeaseTakeoverTests
 {
