@@ -13,6 +13,14 @@ namespace BackpropService.Contracts;
 /// How many times a worker started (or resumed) it, not counting runs a graceful shutdown handed back. After
 /// <c>Training:MaxAttempts</c> runs that the process did not survive, the job fails instead of starting again.
 /// </param>
+/// <param name="Worker">
+/// The worker that holds the job while it runs (its lease owner: machine name, process id and a random suffix, then the
+/// claim's number, e.g. <c>host-4242-7f3a9c/12</c>), and the one that ran it last once it has ended; null while queued.
+/// </param>
+/// <param name="LeaseExpiresAt">
+/// While running: when the worker's lease on the job runs out unless it renews it (every third of
+/// <c>Training:LeaseSeconds</c>); past it, another worker takes the job over. Null otherwise.
+/// </param>
 public sealed record Job(
     string Id,
     string Name,
@@ -29,4 +37,6 @@ public sealed record Job(
     JobOptions Options,
     int? QueuePosition = null,
     Creator? CreatedBy = null,
-    int Attempts = 0);
+    int Attempts = 0,
+    string? Worker = null,
+    DateTimeOffset? LeaseExpiresAt = null);

@@ -14,7 +14,14 @@ public sealed class InterruptedJobTests
     {
         using var database = new TempDatabase();
         // One job at a time, so the short job waits behind the long one through every kill.
-        var settings = new Dictionary<string, string?> { ["Training:Concurrency"] = "1", ["Training:WarmUp"] = "false" };
+        // A short lease: on PostgreSQL, which several processes may share, the next process takes a killed one's job
+        // only once its lease has run out (a SQLite file has one process, whose start-up takes it at once).
+        var settings = new Dictionary<string, string?>
+        {
+            ["Training:Concurrency"] = "1",
+            ["Training:WarmUp"] = "false",
+            ["Training:LeaseSeconds"] = "3",
+        };
         const int maxAttempts = 3; // Training:MaxAttempts's default
         string longJobId = "", behindJobId = "";
         int killedAfterEpoch = 0;

@@ -21,16 +21,16 @@ public sealed class TrainingWorkerOptions
     /// <summary>
     /// How often an idle slot looks at the queue even without a signal, in seconds: a safety net for a
     /// claim that failed on a busy database, and for jobs queued by other means than this process's
-    /// submit endpoint (e.g. a row restored or fixed by hand). It does not make it safe for a second
-    /// process to share the database: one service process per database file is the supported mode.
+    /// submit endpoint (e.g. a row restored or fixed by hand, or another process's API).
     /// </summary>
     [Range(1, 3600)]
     public int PollSeconds { get; set; } = 5;
 
     /// <summary>
-    /// How many times a job may be claimed without its run ending in an orderly way. A job that a previous
-    /// process left running after this many claims was most likely what ended those processes (out of memory, a
-    /// native fault), so start-up fails it, keeping its best model, instead of training it again.
+    /// How many times a job may be claimed without its run ending in an orderly way. A job whose worker died (or lost
+    /// its lease, see <see cref="LeaseSeconds"/>) after this many claims was most likely what ended those workers (out
+    /// of memory, a native fault), so the worker that finds it orphaned fails it, keeping its best model, instead of
+    /// training it again.
     /// </summary>
     [Range(1, 100)]
     public int MaxAttempts { get; set; } = 3;
@@ -58,6 +58,15 @@ public sealed class TrainingWorkerOptions
     /// <summary>While the database refuses the worker's writes, how often it tries again, in seconds (<see cref="Training.StorageRecovery"/>).</summary>
     [Range(1, 3600)]
     public int StoragePauseSeconds { get; set; } = 30;
+
+    /// <summary>
+    /// How long a worker's claim on a running job lasts without being renewed, in seconds. The worker renews it every
+    /// third of this while the job trains; a job whose lease runs out (its worker died or hung) goes back to the queue
+    /// and resumes from its checkpoint on any worker. Shorter: a dead worker's job resumes sooner; longer: a worker
+    /// paused for a moment (a long GC, a busy database) keeps its job.
+    /// </summary>
+    [Range(2, 3600)]
+    public int LeaseSeconds { get; set; } = 30;
 
     /// <summary>Compile the engine's code at start-up, so that the first job's first epoch runs at full speed (<see cref="Training.EngineWarmUp"/>).</summary>
     public bool WarmUp { get; set; } = true;

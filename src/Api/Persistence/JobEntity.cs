@@ -37,6 +37,18 @@ public sealed class JobEntity : IListedEntity
     /// <summary>Set by cancel; survives a restart so a resumed job still stops.</summary>
     public bool CancelRequested { get; set; }
 
+    /// <summary>
+    /// The claim of the worker that holds the job while it runs (<see cref="JobLease.Owner"/>), and the last one that
+    /// held it afterwards; null while it waits in the queue.
+    /// </summary>
+    public string? LeaseOwner { get; set; }
+
+    /// <summary>
+    /// Until when <see cref="LeaseOwner"/> holds the running job unless it renews; past it (or null) the job is an
+    /// orphan that goes back to the queue (<see cref="JobLease.IsOrphaned"/>).
+    /// </summary>
+    public DateTime? LeaseExpiresAt { get; set; }
+
     public List<EpochMetricsEntity> Metrics { get; set; } = [];
     public JobCheckpointEntity? Checkpoint { get; set; }
 }

@@ -18,7 +18,13 @@ namespace BackpropService.Api.Training;
 /// <summary>
 /// Trains one claimed job, synchronously, on the caller's (dedicated) thread. After every epoch the
 /// metrics row and the checkpoint are stored in one transaction, then the epoch is published. A job
-/// with a checkpoint resumes from it. Shutdown leaves the job running, so the next start resumes it.
+/// with a checkpoint resumes from it. Shutdown leaves the job running without a lease, so the next start (or another
+/// worker) resumes it.
+/// <para>
+/// The run holds the job by its <see cref="JobLease"/>, renewed meanwhile (<see cref="LeaseRenewal"/>); every write of
+/// the run is fenced by it. A run that lost its lease (it was paused while another worker took the job over) stops and
+/// writes nothing more.
+/// </para>
 /// Cancel, and the failures that stop a job that trains well (<see cref="TrainingWorkerOptions.MaxRunTime"/>,
 /// <see cref="TrainingWorkerOptions.MaxAttempts"/>), keep the best model so far.
 /// <para>
@@ -43,18 +49,24 @@ public sealed partial class JobRunner(
     /// <summary>Every log line of a job's training (ours, EF Core's) carries its id: JSON logs show it as <c>JobId</c>.</summary>
     private static readonly Func<ILogger, string, IDisposable?> JobScope = LoggerMessage.DefineScope<string>("Job {JobId}");
 
-    public void Run(string jobId, CancellationToken stopping)
+    public void Run(JobLease lease, CancellationToken stopping)
     {
+        string jobId = lease.JobId;
         using var scope = JobScope(logger, jobId);
         // From the claim to the stored outcome, in the trace of the request that submitted the job.
         using var span = BackpropActivities.Source.StartActivity("job run", ActivityKind.Internal, traces.Take(jobId));
         span?.SetTag("job.id", jobId);
         using var userCancel = new CancellationTokenSource();
-        using var linked = CancellationTokenSource.CreateLinkedTokenSource(stopping, userCancel.Token);
+        using var renewal = LeaseRenewal.Start(lease, dbFactory, userCancel, logger);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(stopping, userCancel.Token, renewal.Lost);
         cancellations.Register(jobId, userCancel);
         try
         {
-            Train(jobId, userCancel, linked.Token, stopping);
+            Train(lease, userCancel, renewal, linked.Token, stopping);
+        }
+        catch (LeaseLostException)
+        {
+            LogLeaseLost(lease);
         }
         finally
         {
@@ -62,8 +74,10 @@ public sealed partial class JobRunner(
         }
     }
 
-    private void Train(string jobId, CancellationTokenSource userCancel, CancellationToken token, CancellationToken stopping)
+    private void Train(JobLease lease, CancellationTokenSource userCancel, LeaseRenewal renewal, CancellationToken token,
+        CancellationToken stopping)
     {
+        string jobId = lease.JobId;
         var (job, checkpoint) = Read(jobId);
         // Registered before this check, so a cancel either sees our source or we see its flag.
         if (job.CancelRequested) userCancel.Cancel();
@@ -100,12 +114,16 @@ public sealed partial class JobRunner(
                 telemetry.RecordEpoch(metrics.Seconds);
                 var epoch = new UnsavedEpoch(metrics, trainer.CreateCheckpoint());
                 unsaved = epoch;
-                writeRetry.Execute(() => SaveEpoch(epoch), token);
+                writeRetry.Execute(() => SaveEpoch(lease, epoch, token), token);
                 unsaved = null;
                 outage.WriteSucceeded();
                 events.Publish(new EpochCompletedEvent(metrics));
             }
             outcome = new(JobStatus.Succeeded, null, trainer);
+        }
+        catch (OperationCanceledException) when (renewal.IsLost)
+        {
+            throw new LeaseLostException(jobId);
         }
         catch (OperationCanceledException) when (userCancel.IsCancellationRequested)
         {
@@ -113,9 +131,13 @@ public sealed partial class JobRunner(
         }
         catch (OperationCanceledException) when (stopping.IsCancellationRequested)
         {
-            GiveBackAttempt(jobId);
+            Release(lease);
             LogLeftRunning(logger, jobId);
             return;
+        }
+        catch (LeaseLostException)
+        {
+            throw;
         }
         catch (OperationCanceledException) when (runTimeLimit.IsCancellationRequested)
         {
@@ -133,7 +155,7 @@ public sealed partial class JobRunner(
         }
         catch (Exception e) when (TransientStorageErrors.IsTransient(e))
         {
-            ReturnToQueue(jobId, e, unsaved);
+            ReturnToQueue(lease, e, unsaved);
             return;
         }
         catch (Exception e)
@@ -142,16 +164,17 @@ public sealed partial class JobRunner(
             outcome = new(JobStatus.Failed, InternalError(jobId), null);
         }
 
-        Store(jobId, job, outcome, stopping);
+        Store(lease, job, outcome, stopping);
     }
 
     /// <summary>
     /// Fails a job that previous processes left running <paramref name="attempts"/> times, without training it
     /// again: it was most likely what ended them. Its checkpoint's best weights become its model, as on cancel.
-    /// Logs instead of throwing.
+    /// The worker took the orphan over with <paramref name="lease"/> first. Logs instead of throwing.
     /// </summary>
-    public void FailInterrupted(string jobId, int attempts, CancellationToken stopping)
+    public void FailInterrupted(JobLease lease, int attempts, CancellationToken stopping)
     {
+        string jobId = lease.JobId;
         using var scope = JobScope(logger, jobId);
         string interrupted = $"Training was interrupted {attempts} times (the service process was killed or crashed while it ran); " +
             "it is not retried again.";
@@ -168,12 +191,16 @@ public sealed partial class JobRunner(
                 LogCheckpointUnreadable(logger, e, jobId);
             }
             LogInterruptedTooOften(logger, jobId, attempts);
-            Store(jobId, job, new(JobStatus.Failed, interrupted + ModelNote(trainer), trainer), stopping);
+            Store(lease, job, new(JobStatus.Failed, interrupted + ModelNote(trainer), trainer), stopping);
+        }
+        catch (LeaseLostException)
+        {
+            LogLeaseLost(lease);
         }
         catch (Exception e)
         {
             LogFailed(logger, e, jobId);
-            MarkFailed(jobId, interrupted);
+            MarkFailed(lease, interrupted);
         }
     }
 
@@ -202,27 +229,33 @@ public sealed partial class JobRunner(
         return TimeSpan.FromSeconds(db.EpochMetrics.Where(m => m.JobId == jobId).Sum(m => m.Seconds));
     }
 
-    private void Store(string jobId, JobEntity job, Outcome outcome, CancellationToken stopping)
+    private void Store(JobLease lease, JobEntity job, Outcome outcome, CancellationToken stopping)
     {
+        string jobId = lease.JobId;
         try
         {
-            writeRetry.Execute(() => Finish(jobId, job.Name, job.DatasetId, outcome), stopping);
+            writeRetry.Execute(() => Finish(lease, job, outcome), stopping);
             outage.WriteSucceeded();
+        }
+        catch (LeaseLostException)
+        {
+            throw;
         }
         catch (OperationCanceledException) when (stopping.IsCancellationRequested)
         {
+            Release(lease);
             LogLeftRunning(logger, jobId);
         }
         catch (Exception e) when (TransientStorageErrors.IsTransient(e))
         {
             // Resumed from its last checkpoint, the job reaches the same outcome and stores it then.
-            ReturnToQueue(jobId, e, null);
+            ReturnToQueue(lease, e, null);
         }
         catch (Exception e)
         {
             // Never leave the row running in a live process: nothing would ever pick it up again.
             LogOutcomeNotStored(logger, e, jobId, outcome.Status);
-            MarkFailed(jobId, $"could not store the outcome because of an internal error; {SeeTheLog(jobId)}");
+            MarkFailed(lease, $"could not store the outcome because of an internal error; {SeeTheLog(jobId)}");
         }
     }
 
@@ -240,42 +273,42 @@ public sealed partial class JobRunner(
     /// last stored checkpoint, and the worker claims nothing until the database takes writes again. The epoch that was
     /// not stored is kept for <see cref="StorageRecovery"/>, so the job does not train it twice.
     /// </summary>
-    public void ReturnToQueue(string jobId, Exception error, UnsavedEpoch? unsaved)
+    public void ReturnToQueue(JobLease lease, Exception error, UnsavedEpoch? unsaved)
     {
+        string jobId = lease.JobId;
         LogReturnedToQueue(logger, error, jobId, TransientStorageErrors.Describe(error));
         // Pause claiming first: no slot may claim the job again while the database refuses its writes.
         outage.Report(error);
         if (unsaved is not null) outage.Keep(unsaved);
         try
         {
+            bool requeued;
             using (var db = dbFactory.CreateDbContext())
             {
                 // The database, not the job, stopped this run: it does not count towards MaxAttempts.
-                db.Jobs.Where(j => j.Id == jobId && j.Status == JobStatus.Running)
-                    .ExecuteUpdate(s => s
-                        .SetProperty(j => j.Status, JobStatus.Queued)
-                        .SetProperty(j => j.Attempts, j => j.Attempts > 0 ? j.Attempts - 1 : 0));
+                requeued = lease.ReturnToQueue(db);
             }
-            PublishJob(jobId);
+            if (requeued) PublishJob(jobId);
         }
         catch (Exception e)
         {
             LogRequeueFailed(logger, e, jobId);
-            outage.KeepJobLeftRunning(jobId);
+            outage.KeepJobLeftRunning(lease);
         }
     }
 
     /// <summary>
-    /// A run that a graceful shutdown stops is handed back: it does not count towards
-    /// <see cref="TrainingWorkerOptions.MaxAttempts"/>, so restarts and redeploys never fail a long job.
+    /// A run that a graceful shutdown stops is handed back (<see cref="JobLease.Release"/>): it does not count towards
+    /// <see cref="TrainingWorkerOptions.MaxAttempts"/>, so restarts and redeploys never fail a long job, and its lease
+    /// ends at once, so another worker need not wait for it to run out.
     /// </summary>
-    private void GiveBackAttempt(string jobId)
+    private void Release(JobLease lease)
     {
+        string jobId = lease.JobId;
         try
         {
             using var db = dbFactory.CreateDbContext();
-            db.Jobs.Where(j => j.Id == jobId && j.Status == JobStatus.Running && j.Attempts > 0)
-                .ExecuteUpdate(s => s.SetProperty(j => j.Attempts, j => j.Attempts - 1));
+            lease.Release(db);
         }
         catch (Exception e)
         {
@@ -289,57 +322,53 @@ public sealed partial class JobRunner(
     /// not be stored the usual way (or its training thread crashed). Logs instead of throwing; when even this
     /// write fails, the job is left to <see cref="StorageRecovery"/>, which puts it back in the queue to be tried again.
     /// </summary>
-    public void MarkFailed(string jobId, string error)
+    public void MarkFailed(JobLease lease, string error)
     {
+        string jobId = lease.JobId;
         try
         {
-            var now = DateTime.UtcNow;
+            bool failed;
             using (var db = dbFactory.CreateDbContext())
             {
-                db.Jobs.Where(j => j.Id == jobId && j.Status == JobStatus.Running)
-                    .ExecuteUpdate(s => s
-                        .SetProperty(j => j.Status, JobStatus.Failed)
-                        .SetProperty(j => j.Error, error)
-                        .SetProperty(j => j.FinishedAt, now));
+                failed = lease.Finish(db, JobStatus.Failed, error, modelId: null);
             }
-            PublishJob(jobId);
+            if (failed) PublishJob(jobId);
+            else LogLeaseLost(lease);
         }
         catch (Exception e)
         {
             LogMarkFailedFailed(logger, e, jobId);
             outage.Report(e);
-            outage.KeepJobLeftRunning(jobId);
+            outage.KeepJobLeftRunning(lease);
         }
     }
 
-    private void SaveEpoch(UnsavedEpoch epoch)
+    /// <summary>Stores a completed epoch, fenced by the run's lease (<see cref="LeaseLostException"/> when it no longer holds the job).</summary>
+    private void SaveEpoch(JobLease lease, UnsavedEpoch epoch, CancellationToken cancellationToken)
     {
         using var db = dbFactory.CreateDbContext();
-        using var transaction = db.Database.BeginTransaction();
-        var job = db.Jobs.Single(j => j.Id == epoch.JobId);
-        db.AddEpoch(job, db.Checkpoints.Find(epoch.JobId), epoch.Metrics, epoch.Checkpoint);
-        db.SaveChanges();
-        transaction.Commit();
+        // This is the job's own training thread, not a pool thread: waiting here holds up nothing else.
+        bool stored = db.TryStoreEpochAsync(epoch.Metrics, epoch.Checkpoint,
+            (fenced, ct) => lease.AdvanceEpochAsync(fenced, epoch.Metrics.Epoch, ct), cancellationToken).GetAwaiter().GetResult();
+        if (!stored) throw new LeaseLostException(lease.JobId);
     }
 
     /// <summary>
     /// Stores the outcome; with a trainer that has completed an epoch (a succeeded job, or one cancelled or stopped
-    /// by a limit after its first epoch) also its model: the best weights so far.
+    /// by a limit after its first epoch) also its model: the best weights so far. Both are written only while the
+    /// run's lease holds the job (<see cref="JobLease.Finish"/>, in the model's transaction); otherwise nothing is, and
+    /// <see cref="LeaseLostException"/> says so.
     /// </summary>
-    private void Finish(string jobId, string name, string datasetId, Outcome outcome)
+    private void Finish(JobLease lease, JobEntity job, Outcome outcome)
     {
+        string jobId = lease.JobId;
         using var span = BackpropActivities.Source.StartActivity("job store");
         span?.SetTag("job.status", JsonNamingPolicy.CamelCase.ConvertName(outcome.Status.ToString())); // as on the wire
         if (outcome.Status == JobStatus.Failed) span?.SetStatus(ActivityStatusCode.Error, outcome.Error);
         int epoch;
         using (var db = dbFactory.CreateDbContext())
         {
-            var job = db.Jobs.Single(j => j.Id == jobId);
-            if (job.Status != JobStatus.Running) return;
-            epoch = job.Epoch;
-            job.Status = outcome.Status;
-            job.Error = outcome.Error;
-            job.FinishedAt = DateTime.UtcNow;
+            epoch = db.Jobs.AsNoTracking().Where(j => j.Id == jobId).Select(j => j.Epoch).FirstOrDefault();
             if (outcome.Trainer is var trainer && KeepsModel(trainer))
             {
                 var metrics = db.EpochMetrics.AsNoTracking().Where(m => m.JobId == jobId).ToList();
@@ -347,22 +376,45 @@ public sealed partial class JobRunner(
                 var best = metrics.Where(m => m.ValidationLoss is not null).OrderBy(m => m.ValidationLoss).FirstOrDefault()
                     ?? metrics.OrderByDescending(m => m.Epoch).FirstOrDefault();
                 // This is the job's own training thread, not a pool thread: waiting here holds up nothing else.
-                ModelStore.SaveAsync(db, modelChanges, trainer.CreateModel(), name, jobId, datasetId, best?.ToContract(),
+                ModelStore.SaveAsync(db, modelChanges, trainer.CreateModel(), job.Name, jobId, job.DatasetId, best?.ToContract(),
                     model =>
                     {
-                        job.ModelId = model.Id;
+                        // The fence, in the model's transaction: no lease, no model.
+                        if (!lease.Finish(db, outcome.Status, outcome.Error, model.Id)) throw new LeaseLostException(jobId);
                         // A job's model belongs to whoever submitted the job.
                         model.CreatedByKeyId = job.CreatedByKeyId;
                         model.CreatedByName = job.CreatedByName;
                     }, CancellationToken.None).GetAwaiter().GetResult();
             }
-            else
+            else if (!lease.Finish(db, outcome.Status, outcome.Error, modelId: null))
             {
-                db.SaveChanges();
+                throw new LeaseLostException(jobId);
             }
         }
         LogFinished(logger, jobId, outcome.Status, epoch);
         PublishJob(jobId);
+    }
+
+    /// <summary>Not an error: the job is in other hands (or ended), and this run lets go of it.</summary>
+    private void LogLeaseLost(JobLease lease)
+    {
+        if (!logger.IsEnabled(LogLevel.Information)) return;
+        string holder = DescribeHolder(lease);
+        LogLeaseLostTo(logger, lease.JobId, holder);
+    }
+
+    /// <summary>Who holds a job this run lost, for the log; never throws (the database may be what failed).</summary>
+    private string DescribeHolder(JobLease lease)
+    {
+        try
+        {
+            using var db = dbFactory.CreateDbContext();
+            return lease.DescribeHolder(db);
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            return "another worker (the database did not say which)";
+        }
     }
 
     private void PublishJob(string jobId)
@@ -379,6 +431,9 @@ public sealed partial class JobRunner(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Job {JobId} resumes from its checkpoint after epoch {Epoch}.")]
     private static partial void LogResumed(ILogger logger, string jobId, int epoch);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Job {JobId}: lease lost to {Holder}; this worker stops training it and writes nothing more.")]
+    private static partial void LogLeaseLostTo(ILogger logger, string jobId, string holder);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Job {JobId} stopped by shutdown; it resumes from its last checkpoint on the next start.")]
     private static partial void LogLeftRunning(ILogger logger, string jobId);

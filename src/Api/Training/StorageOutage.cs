@@ -1,4 +1,5 @@
 using BackpropService.Api.Options;
+using BackpropService.Api.Persistence;
 using Microsoft.Extensions.Options;
 
 namespace BackpropService.Api.Training;
@@ -14,7 +15,7 @@ public sealed class StorageOutage(TimeProvider time, IOptions<TrainingWorkerOpti
 {
     private readonly Lock _lock = new();
     private readonly Dictionary<string, UnsavedEpoch> _unsavedEpochs = [];
-    private readonly HashSet<string> _jobsLeftRunning = [];
+    private readonly Dictionary<string, JobLease> _jobsLeftRunning = [];
     private Exception? _error;
     private DateTimeOffset _since;
     private DateTimeOffset _nextAttempt;
@@ -73,10 +74,11 @@ public sealed class StorageOutage(TimeProvider time, IOptions<TrainingWorkerOpti
     }
 
     /// <summary>Keeps a job whose row still says <c>running</c> although nothing trains it (the write that should have
-    /// moved it on failed); <see cref="StorageRecovery"/> puts it back in the queue.</summary>
-    public void KeepJobLeftRunning(string jobId)
+    /// moved it on failed), with the lease of the run that left it; <see cref="StorageRecovery"/> puts it back in the queue
+    /// if that lease still holds it.</summary>
+    public void KeepJobLeftRunning(JobLease lease)
     {
-        lock (_lock) _jobsLeftRunning.Add(jobId);
+        lock (_lock) _jobsLeftRunning[lease.JobId] = lease;
     }
 
     public IReadOnlyList<UnsavedEpoch> UnsavedEpochs
@@ -87,11 +89,11 @@ public sealed class StorageOutage(TimeProvider time, IOptions<TrainingWorkerOpti
         }
     }
 
-    public IReadOnlyList<string> JobsLeftRunning
+    public IReadOnlyList<JobLease> JobsLeftRunning
     {
         get
         {
-            lock (_lock) return [.. _jobsLeftRunning];
+            lock (_lock) return [.. _jobsLeftRunning.Values];
         }
     }
 

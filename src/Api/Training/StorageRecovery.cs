@@ -24,10 +24,10 @@ public sealed partial class StorageRecovery(
         if (Interlocked.Exchange(ref _running, 1) == 1) return;
         try
         {
-            foreach (var jobId in outage.JobsLeftRunning)
+            foreach (var lease in outage.JobsLeftRunning)
             {
-                await RequeueAsync(jobId, cancellationToken);
-                outage.ForgetJobLeftRunning(jobId);
+                await RequeueAsync(lease, cancellationToken);
+                outage.ForgetJobLeftRunning(lease.JobId);
             }
             foreach (var epoch in outage.UnsavedEpochs)
             {
@@ -52,30 +52,25 @@ public sealed partial class StorageRecovery(
         }
     }
 
-    private async Task RequeueAsync(string jobId, CancellationToken cancellationToken)
+    private async Task RequeueAsync(JobLease lease, CancellationToken cancellationToken)
     {
+        bool requeued;
         await using (var db = await dbFactory.CreateDbContextAsync(cancellationToken))
         {
-            await db.Jobs.Where(j => j.Id == jobId && j.Status == JobStatus.Running)
-                .ExecuteUpdateAsync(s => s
-                    .SetProperty(j => j.Status, JobStatus.Queued)
-                    .SetProperty(j => j.Attempts, j => j.Attempts > 0 ? j.Attempts - 1 : 0), cancellationToken);
+            // Meanwhile its lease may have run out and another worker taken it over.
+            requeued = await lease.ReturnToQueueAsync(db, cancellationToken);
         }
-        await PublishJobAsync(jobId, cancellationToken);
+        if (requeued) await PublishJobAsync(lease.JobId, cancellationToken);
     }
 
     private async Task StoreAsync(UnsavedEpoch epoch, CancellationToken cancellationToken)
     {
         await using (var db = await dbFactory.CreateDbContextAsync(cancellationToken))
-        await using (var transaction = await db.Database.BeginTransactionAsync(cancellationToken))
         {
-            var job = await db.Jobs.SingleOrDefaultAsync(j => j.Id == epoch.JobId, cancellationToken);
             // Meanwhile it may have been cancelled or deleted, or claimed and trained on from its checkpoint.
-            if (job is not { Status: JobStatus.Queued } || job.Epoch != epoch.Metrics.Epoch - 1) return;
-            var stored = await db.Checkpoints.FindAsync([job.Id], cancellationToken);
-            db.AddEpoch(job, stored, epoch.Metrics, epoch.Checkpoint);
-            await db.SaveChangesAsync(cancellationToken);
-            await transaction.CommitAsync(cancellationToken);
+            bool stored = await db.TryStoreEpochAsync(epoch.Metrics, epoch.Checkpoint,
+                (fenced, ct) => JobLease.AdvanceUnleasedAsync(fenced, epoch.JobId, epoch.Metrics.Epoch, ct), cancellationToken);
+            if (!stored) return;
         }
         events.Publish(new EpochCompletedEvent(epoch.Metrics));
         await PublishJobAsync(epoch.JobId, cancellationToken);

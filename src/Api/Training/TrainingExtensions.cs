@@ -15,6 +15,7 @@ public static class TrainingExtensions
     {
         builder.Services.AddSingleton<JobSignal>();
         builder.Services.AddSingleton<JobCancellations>();
+        builder.Services.AddSingleton<WorkerLeases>();
         builder.Services.AddSingleton<ITrainingEvents, TrainingEvents>();
         builder.Services.AddSingleton<JobRunner>();
         builder.Services.TryAddSingleton(TimeProvider.System);

@@ -8,7 +8,7 @@ namespace BackpropService.Api.Tests.Infrastructure;
 /// <summary>
 /// The real service binary (<c>dotnet BackpropService.Api.dll</c>, built in the same configuration as these tests)
 /// as a child process on a free local port, for tests about what happens to the process itself: a kill, a
-/// signal, an exit code, a restart, several processes on one database. Settings go in as environment variables (<c>Section__Key</c>), as
+/// signal, a pause, an exit code, a restart, several processes on one database. Settings go in as environment variables (<c>Section__Key</c>), as
 /// in a container. Clients from <see cref="CreateClient"/> send <see cref="ServiceFactory.AdminKey"/>.
 /// </summary>
 public sealed class ServiceProcess : IAsyncDisposable
@@ -108,9 +108,23 @@ public sealed class ServiceProcess : IAsyncDisposable
     }
 
     /// <summary>Sends SIGTERM, as <c>docker stop</c> does; the process then shuts down by itself.</summary>
-    public async Task TerminateAsync()
+    public Task TerminateAsync() => SignalAsync("TERM");
+
+    /// <summary>
+    /// Freezes the process with SIGSTOP, as a long GC pause, a swapped-out or suspended VM would: its threads stop and
+    /// its connections stay open. <see cref="ResumeAsync"/> lets it go on where it stopped.
+    /// </summary>
+    public Task PauseAsync() => SignalAsync("STOP");
+
+    /// <summary>Lets a process paused by <see cref="PauseAsync"/> go on (SIGCONT).</summary>
+    public Task ResumeAsync() => SignalAsync("CONT");
+
+    /// <summary>The operating system's id of the process.</summary>
+    public int ProcessId => _process.Id;
+
+    private async Task SignalAsync(string signal)
     {
-        using var kill = Process.Start(new ProcessStartInfo("kill") { ArgumentList = { "-TERM", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture) } })!;
+        using var kill = Process.Start(new ProcessStartInfo("kill") { ArgumentList = { $"-{signal}", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture) } })!;
         await kill.WaitForExitAsync();
         Assert.Equal(0, kill.ExitCode);
     }

@@ -204,6 +204,12 @@ namespace BackpropService.Api.Persistence.PostgresMigrations
                     b.Property<DateTime?>("FinishedAt")
                         .HasColumnType("timestamp with time zone");
 
+                    b.Property<DateTime?>("LeaseExpiresAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("LeaseOwner")
+                        .HasColumnType("text");
+
                     b.Property<string>("ModelId")
                         .HasColumnType("text");
 
