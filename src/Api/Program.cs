@@ -42,6 +42,7 @@ app.MapObservability();
 app.MapLimitsApi();
 app.MapDatasetsApi();
 app.MapJobsApi();
+app.MapSweepsApi();
 app.MapModelsApi();
 app.MapAliasesApi();
 app.MapPredictApi();

@@ -13,6 +13,7 @@ namespace BackpropService.Contracts;
 /// How many times a worker started (or resumed) it, not counting runs a graceful shutdown handed back. After
 /// <c>Training:MaxAttempts</c> runs that the process did not survive, the job fails instead of starting again.
 /// </param>
+/// <param name="SweepId">The sweep that created it (<c>GET /api/sweeps/{id}</c>); null for a job submitted on its own.</param>
 public sealed record Job(
     string Id,
     string Name,
@@ -29,4 +30,5 @@ public sealed record Job(
     JobOptions Options,
     int? QueuePosition = null,
     Creator? CreatedBy = null,
-    int Attempts = 0);
+    int Attempts = 0,
+    string? SweepId = null);

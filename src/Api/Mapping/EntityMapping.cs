@@ -34,7 +34,7 @@ public static class EntityMapping
         job.Id, job.Name, job.Status, job.DatasetId, job.Epoch, job.Epochs, job.CreatedAt.AsUtc(),
         job.StartedAt.AsUtc(), job.FinishedAt.AsUtc(), job.Error, job.ModelId, latest?.ToContract(),
         ReadOptions(job.Options), job.Status == JobStatus.Queued ? queuePosition : null,
-        CreatorOf(job.CreatedByKeyId, job.CreatedByName), job.Attempts);
+        CreatorOf(job.CreatedByKeyId, job.CreatedByName), job.Attempts, job.SweepId);
 
     public static JobOptions ReadOptions(string json) =>
         JsonSerializer.Deserialize<JobOptions>(json, ContractJson.Options)
