@@ -84,7 +84,7 @@ public sealed class OpenApiDocumentTests
         Assert.Equal(JobStatus.Succeeded, job.Status);
         string model = job.ModelId!;
         var finishedSweep = await client.SubmitSweepAsync($$"""{ "name": "openapi", "base": {{SweepRequests.XorBase(epochs: 1)}}, "grid": { "seed": [1] } }""");
-        await client.WaitForSweepAsync(finishedSweep.Id, SweepRequests.IsFinished, TimeSpan.FromSeconds(60));
+        await client.WaitUntilSweepFinishedAsync(finishedSweep.Id, TimeSpan.FromSeconds(60));
         var revokable = await client.PostAsync<CreatedApiKey>("/api/keys", new CreateApiKeyRequest("openapi-revoke", [ApiKeyScope.Predict]));
         byte[] modelFile = await client.GetByteArrayAsync($"/api/models/{model}/download");
         // Holds the only training slot, so that the jobs below stay queued: the long one and one row's fill the

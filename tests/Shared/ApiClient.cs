@@ -24,6 +24,34 @@ public static class ApiClient
         return JsonSerializer.Deserialize<Job>(body, Json)!;
     }
 
+    /// <summary>Posts a sweep written as JSON (setting paths such as <c>layers[0].size</c> are keys); asserts 202 and its Location.</summary>
+    public static async Task<Sweep> SubmitSweepAsync(this HttpClient client, string json)
+    {
+        var response = await client.PostAsync("api/sweeps", new StringContent(json, System.Text.Encoding.UTF8, "application/json"));
+        var body = await response.Content.ReadAsStringAsync();
+        Assert.True(response.StatusCode == HttpStatusCode.Accepted, $"sweep: {(int)response.StatusCode} {body}");
+        var sweep = JsonSerializer.Deserialize<Sweep>(body, Json)!;
+        Assert.Equal($"/api/sweeps/{sweep.Id}", response.Headers.Location?.ToString());
+        return sweep;
+    }
+
+    /// <summary>Polls the sweep every 50 ms until <paramref name="done"/> holds; fails after <paramref name="timeout"/>.</summary>
+    public static async Task<Sweep> WaitForSweepAsync(this HttpClient client, string id, Func<Sweep, bool> done, TimeSpan timeout)
+    {
+        var clock = Stopwatch.StartNew();
+        while (true)
+        {
+            var sweep = await client.GetAsync<Sweep>($"api/sweeps/{id}");
+            if (done(sweep)) return sweep;
+            if (clock.Elapsed > timeout)
+                Assert.Fail($"sweep {id} did not get there within {timeout}: status {sweep.Status}, jobs {string.Join(", ", sweep.Jobs.Select(j => j.Status))}");
+            await Task.Delay(50);
+        }
+    }
+
+    public static Task<Sweep> WaitUntilSweepFinishedAsync(this HttpClient client, string id, TimeSpan timeout) =>
+        client.WaitForSweepAsync(id, s => s.Status is not (SweepStatus.Queued or SweepStatus.Running), timeout);
+
     public static async Task<T> GetAsync<T>(this HttpClient client, string url)
     {
         var response = await client.GetAsync(url);

@@ -35,7 +35,7 @@ public sealed class SweepCancelTests
         var response = await client.PostAsync($"api/sweeps/{sweep.Id}/cancel", null);
 
         Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
-        var cancelled = await client.WaitForSweepAsync(sweep.Id, SweepRequests.IsFinished, TimeSpan.FromMinutes(1));
+        var cancelled = await client.WaitUntilSweepFinishedAsync(sweep.Id, TimeSpan.FromMinutes(1));
         Assert.Equal(SweepStatus.Cancelled, cancelled.Status);
         Assert.All(cancelled.Jobs, j => Assert.Equal(JobStatus.Cancelled, j.Status));
         // As a job cancel does: the job that trained keeps its best model so far.
@@ -52,7 +52,7 @@ public sealed class SweepCancelTests
         await using var factory = database.CreateFactory();
         var client = factory.CreateClient();
         var sweep = await client.SubmitSweepAsync($$"""{ "name": "done", "base": {{SweepRequests.XorBase(epochs: 2)}}, "grid": { "seed": [1, 2] } }""");
-        await client.WaitForSweepAsync(sweep.Id, SweepRequests.IsFinished, TimeSpan.FromMinutes(1));
+        await client.WaitUntilSweepFinishedAsync(sweep.Id, TimeSpan.FromMinutes(1));
 
         var finished = await client.PostAsync($"api/sweeps/{sweep.Id}/cancel", null);
         var unknown = await client.PostAsync("api/sweeps/nope/cancel", null);

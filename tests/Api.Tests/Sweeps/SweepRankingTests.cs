@@ -21,7 +21,7 @@ public sealed class SweepRankingTests
             { "name": "rank", "base": {{SweepRequests.XorBase(epochs: 15)}}, "metric": "{{metric}}",
               "grid": { "learningRate": [0.0005, 0.005, 0.05], "seed": [1, 2] } }
             """);
-        sweep = await client.WaitForSweepAsync(sweep.Id, SweepRequests.IsFinished, TimeSpan.FromMinutes(2));
+        sweep = await client.WaitUntilSweepFinishedAsync(sweep.Id, TimeSpan.FromMinutes(2));
         Assert.Equal(SweepStatus.Succeeded, sweep.Status);
 
         // The best of each job's stored epochs, read through the jobs' own metrics.

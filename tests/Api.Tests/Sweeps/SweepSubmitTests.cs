@@ -44,7 +44,7 @@ public sealed class SweepSubmitTests
             Assert.Equal(Activation.Tanh, job.Options.Layers[0].Activation);
             Assert.Equal(2, job.Options.Epochs);
         }
-        var finished = await client.WaitForSweepAsync(sweep.Id, SweepRequests.IsFinished, TimeSpan.FromMinutes(1));
+        var finished = await client.WaitUntilSweepFinishedAsync(sweep.Id, TimeSpan.FromMinutes(1));
         Assert.Equal(SweepStatus.Succeeded, finished.Status);
         Assert.Contains(await client.GetAsync<List<Sweep>>("api/sweeps"), s => s.Id == sweep.Id && s.Jobs.Count == 6);
     }
