@@ -49,6 +49,7 @@ if (role.ServesApi())
     app.MapLimitsApi();
     app.MapDatasetsApi();
     app.MapJobsApi();
+    app.MapSweepsApi();
     app.MapModelsApi();
     app.MapAliasesApi();
     app.MapPredictApi();

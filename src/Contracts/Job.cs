@@ -21,6 +21,7 @@ namespace BackpropService.Contracts;
 /// While running: when the worker's lease on the job runs out unless it renews it (every third of
 /// <c>Training:LeaseSeconds</c>); past it, another worker takes the job over. Null otherwise.
 /// </param>
+/// <param name="SweepId">The sweep that created it (<c>GET /api/sweeps/{id}</c>); null for a job submitted on its own.</param>
 public sealed record Job(
     string Id,
     string Name,
@@ -39,4 +40,5 @@ public sealed record Job(
     Creator? CreatedBy = null,
     int Attempts = 0,
     string? Worker = null,
-    DateTimeOffset? LeaseExpiresAt = null);
+    DateTimeOffset? LeaseExpiresAt = null,
+    string? SweepId = null);

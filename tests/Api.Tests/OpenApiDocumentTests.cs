@@ -8,6 +8,7 @@ using BackpropService.Api.Datasets;
 using BackpropService.Api.Predict;
 using BackpropService.Api.Tests.Infrastructure;
 using BackpropService.Api.Tests.Predict;
+using BackpropService.Api.Tests.Sweeps;
 using BackpropService.Contracts;
 using Microsoft.AspNetCore.Http.Metadata;
 using Microsoft.AspNetCore.Routing;
@@ -82,6 +83,8 @@ public sealed class OpenApiDocumentTests
         job = await client.WaitUntilFinishedAsync(job.Id, TimeSpan.FromSeconds(60));
         Assert.Equal(JobStatus.Succeeded, job.Status);
         string model = job.ModelId!;
+        var finishedSweep = await client.SubmitSweepAsync($$"""{ "name": "openapi", "base": {{SweepRequests.XorBase(epochs: 1)}}, "grid": { "seed": [1] } }""");
+        await client.WaitUntilSweepFinishedAsync(finishedSweep.Id, TimeSpan.FromSeconds(60));
         var revokable = await client.PostAsync<CreatedApiKey>("/api/keys", new CreateApiKeyRequest("openapi-revoke", [ApiKeyScope.Predict]));
         byte[] modelFile = await client.GetByteArrayAsync($"/api/models/{model}/download");
         // Holds the only training slot, so that the jobs below stay queued: the long one and one row's fill the
@@ -232,6 +235,26 @@ public sealed class OpenApiDocumentTests
             (await queued).Dispose();
         }
 
+        // Sweeps, while the blocker holds the training slot: an active sweep fills the key's queue of two (with the
+        // job queued above), so another sweep gets 429 until the active one is cancelled.
+        var activeSweep = await client.SubmitSweepAsync($$"""{ "name": "openapi active", "base": {{SweepRequests.XorBase(epochs: 1)}}, "grid": { "seed": [1] } }""");
+        string oneJobSweep = $$"""{ "name": "openapi", "base": {{SweepRequests.XorBase(epochs: 1)}}, "grid": { "seed": [1] } }""";
+        Row[] sweeps =
+        [
+            new("POST", "/api/sweeps", "/api/sweeps", SweepRequests.Json(oneJobSweep), HttpStatusCode.TooManyRequests),
+            new("POST", "/api/sweeps", "/api/sweeps", Json(new { name = "openapi" }), HttpStatusCode.BadRequest),
+            new("POST", "/api/sweeps", "/api/sweeps", Text("grid"), HttpStatusCode.UnsupportedMediaType),
+            new("GET", "/api/sweeps", "/api/sweeps", null, HttpStatusCode.OK),
+            new("GET", "/api/sweeps", "/api/sweeps?limit=0", null, HttpStatusCode.BadRequest),
+            new("GET", "/api/sweeps/{id}", $"/api/sweeps/{finishedSweep.Id}", null, HttpStatusCode.OK),
+            new("GET", "/api/sweeps/{id}", "/api/sweeps/nope", null, HttpStatusCode.NotFound),
+            new("POST", "/api/sweeps/{id}/cancel", $"/api/sweeps/{activeSweep.Id}/cancel", null, HttpStatusCode.Accepted),
+            new("POST", "/api/sweeps/{id}/cancel", $"/api/sweeps/{finishedSweep.Id}/cancel", null, HttpStatusCode.Conflict),
+            new("POST", "/api/sweeps/{id}/cancel", "/api/sweeps/nope/cancel", null, HttpStatusCode.NotFound),
+            new("POST", "/api/sweeps", "/api/sweeps", SweepRequests.Json(oneJobSweep), HttpStatusCode.Accepted),
+        ];
+        await RunAsync(client, document, sweeps, gaps);
+
         // The deletes last, once no job trains on the dataset any more.
         await client.WaitUntilFinishedAsync(longJob.Id, TimeSpan.FromSeconds(60));
         await client.CancelJobAsync(blocker.Id);
@@ -243,7 +266,7 @@ public sealed class OpenApiDocumentTests
         ];
         await RunAsync(client, document, deletes, gaps);
 
-        Row[] rows = [.. beforeDeletes, .. limits, .. waitedTooLong, .. noRoom, .. deletes];
+        Row[] rows = [.. beforeDeletes, .. limits, .. waitedTooLong, .. noRoom, .. sweeps, .. deletes];
         var endpoints = DescribedEndpoints(factory.Services).ToList();
         foreach (var row in rows.Where(r => !endpoints.Contains((r.Method, r.Route))))
             gaps.Add($"{row.Method} {row.Route}: the table names an endpoint the app does not have.");

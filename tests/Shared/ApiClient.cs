@@ -24,6 +24,25 @@ public static class ApiClient
         return JsonSerializer.Deserialize<Job>(body, Json)!;
     }
 
+    /// <summary>Posts a sweep written as JSON (setting paths such as <c>layers[0].size</c> are keys); asserts 202 and its Location.</summary>
+    public static async Task<Sweep> SubmitSweepAsync(this HttpClient client, string json)
+    {
+        var response = await client.PostAsync("api/sweeps", new StringContent(json, System.Text.Encoding.UTF8, "application/json"));
+        var body = await response.Content.ReadAsStringAsync();
+        Assert.True(response.StatusCode == HttpStatusCode.Accepted, $"sweep: {(int)response.StatusCode} {body}");
+        var sweep = JsonSerializer.Deserialize<Sweep>(body, Json)!;
+        Assert.Equal($"/api/sweeps/{sweep.Id}", response.Headers.Location?.ToString());
+        return sweep;
+    }
+
+    /// <summary>Polls the sweep every 50 ms until <paramref name="done"/> holds; fails after <paramref name="timeout"/>.</summary>
+    public static Task<Sweep> WaitForSweepAsync(this HttpClient client, string id, Func<Sweep, bool> done, TimeSpan timeout) =>
+        client.PollAsync($"api/sweeps/{id}", done, timeout,
+            sweep => $"sweep {id} did not get there within {timeout}: status {sweep.Status}, jobs {string.Join(", ", sweep.Jobs.Select(j => j.Status))}");
+
+    public static Task<Sweep> WaitUntilSweepFinishedAsync(this HttpClient client, string id, TimeSpan timeout) =>
+        client.WaitForSweepAsync(id, s => s.Status is not (SweepStatus.Queued or SweepStatus.Running), timeout);
+
     public static async Task<T> GetAsync<T>(this HttpClient client, string url)
     {
         var response = await client.GetAsync(url);
@@ -43,15 +62,19 @@ public static class ApiClient
     public static Task CancelJobAsync(this HttpClient client, string id) => client.PostAsync($"api/jobs/{id}/cancel", null);
 
     /// <summary>Polls the job every 50 ms until <paramref name="done"/> holds; fails after <paramref name="timeout"/>.</summary>
-    public static async Task<Job> WaitForJobAsync(this HttpClient client, string id, Func<Job, bool> done, TimeSpan timeout)
+    public static Task<Job> WaitForJobAsync(this HttpClient client, string id, Func<Job, bool> done, TimeSpan timeout) =>
+        client.PollAsync($"api/jobs/{id}", done, timeout,
+            job => $"job {id} did not get there within {timeout}: status {job.Status}, epoch {job.Epoch}/{job.Epochs}, error {job.Error}");
+
+    /// <summary>GETs <paramref name="url"/> every 50 ms until <paramref name="done"/> holds; after <paramref name="timeout"/> fails saying <paramref name="stuck"/>.</summary>
+    private static async Task<T> PollAsync<T>(this HttpClient client, string url, Func<T, bool> done, TimeSpan timeout, Func<T, string> stuck)
     {
         var clock = Stopwatch.StartNew();
         while (true)
         {
-            var job = await client.GetAsync<Job>($"api/jobs/{id}");
-            if (done(job)) return job;
-            if (clock.Elapsed > timeout)
-                Assert.Fail($"job {id} did not get there within {timeout}: status {job.Status}, epoch {job.Epoch}/{job.Epochs}, error {job.Error}");
+            var item = await client.GetAsync<T>(url);
+            if (done(item)) return item;
+            if (clock.Elapsed > timeout) Assert.Fail(stuck(item));
             await Task.Delay(50);
         }
     }

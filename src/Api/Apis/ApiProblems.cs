@@ -45,6 +45,17 @@ public static class ApiProblems
         + "Submit more once some have started, or cancel queued ones (GET /api/jobs?status=queued lists them).",
         new Dictionary<string, object?> { ["limit"] = limit, ["setting"] = "Limits:MaxQueuedJobsPerKey" });
 
+    /// <summary>
+    /// 429 for a sweep whose jobs would take the key past <paramref name="limit"/> queued jobs: none of them is queued
+    /// (all or nothing), so the caller can cancel some queued jobs or ask for fewer points, and submit it again.
+    /// </summary>
+    public static ProblemHttpResult TooManyQueuedJobs(int limit, int queued, int adding) => Problem(
+        StatusCodes.Status429TooManyRequests, "Too many queued jobs.", "queuedJobs",
+        $"This key has {queued:N0} jobs queued; the sweep's {adding:N0} jobs would make {queued + adding:N0}, more than the "
+        + $"{limit:N0} one key may have (Limits:MaxQueuedJobsPerKey). None of them was queued: ask for fewer points, or cancel "
+        + "queued jobs (GET /api/jobs?status=queued lists them) and submit the sweep again.",
+        new Dictionary<string, object?> { ["limit"] = limit, ["setting"] = "Limits:MaxQueuedJobsPerKey" });
+
     public static ProblemHttpResult UnsupportedMediaType(string detail) => Problem(
         StatusCodes.Status415UnsupportedMediaType, "Unsupported content type.", "body", detail);
 

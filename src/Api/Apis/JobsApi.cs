@@ -65,17 +65,10 @@ public static class JobsApi
     {
         using var span = BackpropActivities.Source.StartActivity("job submit");
         var errors = new ValidationErrors();
-        // A job's name is its model's name, which callers pin as name@alias or name@version.
-        if (request.Name?.Contains(ModelReference.Separator) == true) errors.Add("name", ModelReference.NameWithAtSign);
-        var options = JobRequestValidator.ValidateShape(request, errors);
-        if (options is null) return TypedResults.ValidationProblem(errors.ToDictionary());
-
-        var dataset = await catalog.FindAsync(request.DatasetId!, cancellationToken);
-        if (dataset is null)
-            return TypedResults.ValidationProblem(ValidationErrors.One("datasetId",
-                $"There is no dataset with id '{request.DatasetId}'. GET /api/datasets lists them (built-in: xor, circles, moons, spirals, blobs, sine)."));
-        JobRequestValidator.ValidateForDataset(options, dataset, limits.Value, worker.Value.Threads, errors);
-        if (errors.Any) return TypedResults.ValidationProblem(errors.ToDictionary());
+        var valid = await JobRequestValidator.ValidateAsync(request, id => catalog.FindAsync(id, cancellationToken),
+            limits.Value, worker.Value.Threads, errors);
+        if (valid is null) return TypedResults.ValidationProblem(errors.ToDictionary());
+        var (options, dataset) = valid;
 
         var creator = user.RequiredCaller().AsCreator;
         var entity = new JobEntity
@@ -96,12 +89,11 @@ public static class JobsApi
             // Under the dataset's lock, as a dataset delete is: the delete runs wholly before this, and we see the
             // dataset gone, or wholly after, and sees this job.
             await using var transaction = await db.Database.BeginWriteTransactionAsync(DatasetCatalog.WriteLock(dataset.Id), cancellationToken);
-            if (!DatasetCatalog.IsBuiltIn(dataset.Id) && !await db.Datasets.AnyAsync(d => d.Id == dataset.Id, cancellationToken))
-                return TypedResults.ValidationProblem(ValidationErrors.One("datasetId",
-                    $"The dataset '{dataset.Id}' was deleted just now; upload it again or choose another."));
+            if (!await db.DatasetStillExistsAsync(dataset.Id, cancellationToken))
+                return TypedResults.ValidationProblem(DatasetDeletedJustNow(dataset.Id));
             // Under the same write lock: two submissions at once cannot both take the last place.
             int maxQueued = limits.Value.MaxQueuedJobsPerKey;
-            if (await db.Jobs.CountAsync(j => j.Status == JobStatus.Queued && j.CreatedByKeyId == creator.Id, cancellationToken) >= maxQueued)
+            if (await db.QueuedJobsOfAsync(creator.Id, cancellationToken) >= maxQueued)
                 return ApiProblems.TooManyQueuedJobs(maxQueued);
             db.Jobs.Add(entity);
             // The row is the durable queue entry; from here on the job is never lost.
@@ -165,16 +157,24 @@ public static class JobsApi
     {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         if (await db.CheckJobOwnerAsync(id, user, cancellationToken) is { } refused) return refused;
+        var (job, wasActive) = await RequestCancelAsync(db, id, cancellations, events, cancellationToken);
+        if (job is null) return ApiProblems.NotFound("Job", id);
+        if (wasActive || job.Status == JobStatus.Cancelled) return TypedResults.Accepted($"/api/jobs/{id}", job);
+        return ApiProblems.Conflict($"The job has already {WireName.Of(job.Status)}; only queued or running jobs can be cancelled.");
+    }
+
+    /// <summary>
+    /// Cancels the job if it is queued (at once) or running (it stops within one mini-batch); what cancelling a job and
+    /// cancelling a sweep both do, after checking who asks. Returns the job as it is afterwards (null if there is none),
+    /// and whether it was still queued or running.
+    /// </summary>
+    public static async Task<(Job? Job, bool WasActive)> RequestCancelAsync(
+        BackpropDbContext db, string id, JobCancellations cancellations, ITrainingEvents events, CancellationToken cancellationToken)
+    {
         // The flag first: a job claimed right now sees it when it starts; one already training is cancelled below.
         int active = await db.Jobs.Where(j => j.Id == id && (j.Status == JobStatus.Queued || j.Status == JobStatus.Running))
             .ExecuteUpdateAsync(s => s.SetProperty(j => j.CancelRequested, true), cancellationToken);
-        if (active == 0)
-        {
-            var existing = await db.GetJobAsync(id, cancellationToken);
-            if (existing is null) return ApiProblems.NotFound("Job", id);
-            if (existing.Status == JobStatus.Cancelled) return TypedResults.Accepted($"/api/jobs/{id}", existing);
-            return ApiProblems.Conflict($"The job has already {WireName.Of(existing.Status)}; only queued or running jobs can be cancelled.");
-        }
+        if (active == 0) return (await db.GetJobAsync(id, cancellationToken), false);
 
         var now = DateTime.UtcNow;
         int dequeued = await db.Jobs.Where(j => j.Id == id && j.Status == JobStatus.Queued)
@@ -183,8 +183,12 @@ public static class JobsApi
 
         var job = (await db.GetJobAsync(id, cancellationToken))!;
         if (dequeued == 1) events.Publish(new JobUpdatedEvent(job));
-        return TypedResults.Accepted($"/api/jobs/{id}", job);
+        return (job, true);
     }
+
+    /// <summary>The answer to a submission whose dataset a delete removed between its validation and its write.</summary>
+    public static Dictionary<string, string[]> DatasetDeletedJustNow(string datasetId) => ValidationErrors.One("datasetId",
+        $"The dataset '{datasetId}' was deleted just now; upload it again or choose another.");
 
     public static async Task<Results<NoContent, ProblemHttpResult>> DeleteJob(
         string id, ClaimsPrincipal user, IDbContextFactory<BackpropDbContext> dbFactory, CancellationToken cancellationToken)

@@ -55,14 +55,19 @@ public sealed class BadRequestExceptionHandler(IProblemDetailsService problemDet
         return ("body", exception.Message);
     }
 
-    private static string FieldOf(string? path)
+    /// <summary>The field a JSON path names (<c>$.layers[1].size</c> → <c>layers[1].size</c>; the root → <c>body</c>).</summary>
+    public static string FieldOf(string? path)
     {
         if (string.IsNullOrEmpty(path) || path == "$") return "body";
         var field = path.StartsWith("$.", StringComparison.Ordinal) ? path[2..] : path.TrimStart('$');
         return field.Length == 0 ? "body" : field;
     }
 
-    private static string Reason(JsonException json, HttpContext context, JsonSerializerOptions options)
+    private static string Reason(JsonException json, HttpContext context, JsonSerializerOptions options) =>
+        Reason(json, context.GetEndpoint()?.Metadata.GetMetadata<IAcceptsMetadata>()?.RequestType, options);
+
+    /// <summary>Why <paramref name="json"/> could not be read as <paramref name="bodyType"/>, in words a caller can act on.</summary>
+    public static string Reason(JsonException json, Type? bodyType, JsonSerializerOptions options)
     {
         // Our converters' messages are complete (they list the accepted values).
         if (json is UnacceptedValueException) return json.Message;
@@ -77,7 +82,6 @@ public sealed class BadRequestExceptionHandler(IProblemDetailsService problemDet
         }
 
         // A value of the wrong kind: say what the field holds, from the type the endpoint reads.
-        Type? bodyType = context.GetEndpoint()?.Metadata.GetMetadata<IAcceptsMetadata>()?.RequestType;
         return bodyType is not null && TypeAt(options.GetTypeInfo(bodyType), json.Path, options) is { } type
             ? $"Expected {Describe(type)}."
             : "The value has the wrong type.";

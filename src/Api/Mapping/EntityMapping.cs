@@ -35,7 +35,7 @@ public static class EntityMapping
         job.StartedAt.AsUtc(), job.FinishedAt.AsUtc(), job.Error, job.ModelId, latest?.ToContract(),
         ReadOptions(job.Options), job.Status == JobStatus.Queued ? queuePosition : null,
         CreatorOf(job.CreatedByKeyId, job.CreatedByName), job.Attempts, job.LeaseOwner,
-        job.Status == JobStatus.Running ? job.LeaseExpiresAt.AsUtc() : null);
+        job.Status == JobStatus.Running ? job.LeaseExpiresAt.AsUtc() : null, job.SweepId);
 
     public static JobOptions ReadOptions(string json) =>
         JsonSerializer.Deserialize<JobOptions>(json, ContractJson.Options)

@@ -75,6 +75,10 @@ public sealed class ServiceLimits
     [Range(1, 1_000_000)]
     public int MaxQueuedJobsPerKey { get; set; } = 100;
 
+    /// <summary>Most points (jobs) one sweep may have: a larger grid gets 400 on <c>grid</c>, more trials 400 on <c>trials</c>.</summary>
+    [Range(1, 100_000)]
+    public int MaxSweepPoints { get; set; } = 100;
+
     /// <summary>Most rows in one predict request.</summary>
     [Range(1, 10_000_000)]
     public int MaxPredictRows { get; set; } = 10_000;

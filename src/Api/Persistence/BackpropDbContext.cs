@@ -18,6 +18,7 @@ public class BackpropDbContext(DbContextOptions<BackpropDbContext> options) : Db
     public DbSet<ModelContentEntity> ModelContents => Set<ModelContentEntity>();
     public DbSet<ModelAliasEntity> ModelAliases => Set<ModelAliasEntity>();
     public DbSet<ApiKeyEntity> ApiKeys => Set<ApiKeyEntity>();
+    public DbSet<SweepEntity> Sweeps => Set<SweepEntity>();
 
     /// <summary>Saves with every timestamp cut to the microsecond first (see <see cref="TruncateTimestampsToMicroseconds"/>).</summary>
     public override int SaveChanges(bool acceptAllChangesOnSuccess)
@@ -77,6 +78,9 @@ public class BackpropDbContext(DbContextOptions<BackpropDbContext> options) : Db
             // The claim query: the queued jobs, and for each its owner's jobs running or queued ahead of it.
             job.HasIndex(j => new { j.Status, j.CreatedAt });
             job.HasIndex(j => new { j.CreatedByKeyId, j.Status, j.CreatedAt });
+            // A sweep's jobs. No foreign key: sweeps are never deleted, and a job deleted on its own leaves the sweep
+            // ranking the rest.
+            job.HasIndex(j => j.SweepId);
             job.HasMany(j => j.Metrics).WithOne().HasForeignKey(m => m.JobId).OnDelete(DeleteBehavior.Cascade);
             job.HasOne(j => j.Checkpoint).WithOne().HasForeignKey<JobCheckpointEntity>(c => c.JobId)
                 .OnDelete(DeleteBehavior.Cascade);
@@ -110,6 +114,14 @@ public class BackpropDbContext(DbContextOptions<BackpropDbContext> options) : Db
         {
             alias.ToTable("ModelAliases");
             alias.HasKey(a => new { a.Name, a.Alias });
+        });
+
+        modelBuilder.Entity<SweepEntity>(sweep =>
+        {
+            sweep.ToTable("Sweeps");
+            sweep.HasKey(s => s.Id);
+            sweep.Property(s => s.Metric).HasConversion<string>();
+            sweep.HasIndex(s => s.CreatedAt);
         });
 
         modelBuilder.Entity<ApiKeyEntity>(key =>

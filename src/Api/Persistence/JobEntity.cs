@@ -34,6 +34,15 @@ public sealed class JobEntity : IListedEntity
     /// </summary>
     public int Attempts { get; set; }
 
+    /// <summary>
+    /// The sweep that created it, if any. A sweep's jobs are created together, a microsecond apart in point order, so
+    /// they are queued in that order.
+    /// </summary>
+    public string? SweepId { get; set; }
+
+    /// <summary>Its point's number in the sweep, from 1 (null without a sweep).</summary>
+    public int? SweepPoint { get; set; }
+
     /// <summary>Set by cancel; survives a restart so a resumed job still stops.</summary>
     public bool CancelRequested { get; set; }
 

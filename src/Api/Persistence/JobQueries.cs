@@ -33,6 +33,17 @@ public static class JobQueries
             .Select(q => q.Job);
     }
 
+    /// <summary>How many jobs the key <paramref name="keyId"/> has queued: what <c>Limits:MaxQueuedJobsPerKey</c> caps.</summary>
+    public static Task<int> QueuedJobsOfAsync(this BackpropDbContext db, string keyId, CancellationToken cancellationToken) =>
+        db.Jobs.CountAsync(j => j.Status == JobStatus.Queued && j.CreatedByKeyId == keyId, cancellationToken);
+
+    /// <summary>
+    /// Whether the dataset a new job needs still exists. Asked under its write lock, as a dataset delete is: the delete
+    /// runs wholly before, and this sees the dataset gone, or wholly after, and it sees the new jobs.
+    /// </summary>
+    public static async Task<bool> DatasetStillExistsAsync(this BackpropDbContext db, string datasetId, CancellationToken cancellationToken) =>
+        Datasets.DatasetCatalog.IsBuiltIn(datasetId) || await db.Datasets.AnyAsync(d => d.Id == datasetId, cancellationToken);
+
     /// <summary>The jobs of <paramref name="jobs"/>, each joined with the metrics row of its last completed epoch.</summary>
     public static async Task<List<Job>> LoadJobsAsync(this BackpropDbContext db, IQueryable<JobEntity> jobs, CancellationToken cancellationToken)
     {

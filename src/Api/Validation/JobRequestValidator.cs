@@ -1,4 +1,5 @@
 using BackpropService.Api.Mapping;
+using BackpropService.Api.Models;
 using BackpropService.Api.Options;
 using BackpropService.Contracts;
 using BackpropService.Engine.Data;
@@ -14,6 +15,30 @@ namespace BackpropService.Api.Validation;
 /// </summary>
 public static class JobRequestValidator
 {
+    /// <summary>
+    /// Every check <c>POST /api/jobs</c> makes before it stores a job (a sweep makes them for each of its points): the
+    /// request's shape, that its dataset exists, and the engine's rules on that dataset. Returns the options with
+    /// defaults filled in and the dataset, or null with the reasons in <paramref name="errors"/>.
+    /// </summary>
+    /// <param name="findDataset">Looks a dataset up by id (null: no such dataset).</param>
+    public static async Task<ValidJobRequest?> ValidateAsync(SubmitJobRequest request, Func<string, Task<DatasetInfo?>> findDataset,
+        ServiceLimits limits, int threads, ValidationErrors errors)
+    {
+        // A job's name is its model's name, which callers pin as name@alias or name@version.
+        if (request.Name?.Contains(ModelReference.Separator) == true) errors.Add("name", ModelReference.NameWithAtSign);
+        var options = ValidateShape(request, errors);
+        if (options is null) return null;
+
+        var dataset = await findDataset(request.DatasetId!);
+        if (dataset is null)
+        {
+            errors.Add("datasetId", $"There is no dataset with id '{request.DatasetId}'. GET /api/datasets lists them (built-in: xor, circles, moons, spirals, blobs, sine).");
+            return null;
+        }
+        ValidateForDataset(options, dataset, limits, threads, errors);
+        return errors.Any ? null : new ValidJobRequest(options, dataset);
+    }
+
     /// <summary>Checks what the request must say; returns the options with defaults filled in.</summary>
     public static JobOptions? ValidateShape(SubmitJobRequest request, ValidationErrors errors)
     {

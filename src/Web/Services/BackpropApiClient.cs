@@ -39,6 +39,16 @@ public sealed class BackpropApiClient(HttpClient http, DashboardSession session)
     public Task<ApiResult<DecisionBoundary>> GetDecisionBoundaryAsync(string jobId, int resolution, CancellationToken cancellationToken = default) =>
         SendAsync<DecisionBoundary>(HttpMethod.Get, $"api/jobs/{Uri.EscapeDataString(jobId)}/decision-boundary?resolution={resolution}", null, cancellationToken);
 
+    /// <summary><paramref name="limit"/> sweeps, newest first, after the cursor <paramref name="after"/> (null: from the newest).</summary>
+    public Task<ApiResult<ListPage<Sweep>>> ListSweepsAsync(int limit, string? after, CancellationToken cancellationToken = default) =>
+        SendPageAsync<Sweep>("api/sweeps", limit, after, cancellationToken);
+
+    public Task<ApiResult<Sweep>> GetSweepAsync(string id, CancellationToken cancellationToken = default) =>
+        SendAsync<Sweep>(HttpMethod.Get, $"api/sweeps/{Uri.EscapeDataString(id)}", null, cancellationToken);
+
+    public Task<ApiResult<Sweep>> CancelSweepAsync(string id, CancellationToken cancellationToken = default) =>
+        SendAsync<Sweep>(HttpMethod.Post, $"api/sweeps/{Uri.EscapeDataString(id)}/cancel", null, cancellationToken);
+
     /// <summary>The first page of models, newest first.</summary>
     public Task<ApiResult<ListPage<ModelInfo>>> ListModelsAsync(CancellationToken cancellationToken = default) =>
         ListModelsAsync(ListPaging.DefaultLimit, after: null, cancellationToken);

@@ -61,12 +61,27 @@ public sealed class AccessMatrixTests
             return alias;
         }
 
+        /// <summary>A sweep of one long job, created by the owner (for cancels).</summary>
+        public async Task<string> FreshSweepIdAsync() => (await Owner.PostAsync<Sweep>("/api/sweeps", OneJobSweep(epochs: 2000))).Id;
+
+        /// <summary>One sweep for the reads, created once.</summary>
+        public async Task<string> SharedSweepIdAsync() => _sharedSweepId ??= await FreshSweepIdAsync();
+
+        private string? _sharedSweepId;
+
         public async Task<string> FreshKeyIdAsync() => (await world.CreateKeyAsync("fresh", ApiKeyScope.Predict)).Id;
     }
 
     private const string Csv = "x,y,label\n0,0,a\n0,1,b\n1,0,b\n1,1,a\n";
 
     private static SubmitJobRequest XorJob(int epochs) => XorJobs.Request("access-xor", epochs);
+
+    private static SubmitSweepRequest OneJobSweep(int epochs) => new()
+    {
+        Name = "access-sweep",
+        Base = XorJob(epochs),
+        Grid = new Dictionary<string, IReadOnlyList<System.Text.Json.JsonElement>?> { ["seed"] = [System.Text.Json.JsonSerializer.SerializeToElement(1)] },
+    };
 
     private static HttpRequestMessage Get(string url) => new(HttpMethod.Get, url);
 
@@ -97,6 +112,11 @@ public sealed class AccessMatrixTests
         new("GET", "/api/jobs/{id}/decision-boundary", Need.Train, false, r => Task.FromResult(Get($"/api/jobs/{r.Job.Id}/decision-boundary"))),
         new("POST", "/api/jobs/{id}/cancel", Need.Train, true, async r => Post($"/api/jobs/{(await r.FreshJobAsync()).Id}/cancel", null)),
         new("DELETE", "/api/jobs/{id}", Need.Train, true, async r => Delete($"/api/jobs/{(await r.FreshJobAsync()).Id}")),
+
+        new("POST", "/api/sweeps/", Need.Train, false, _ => Task.FromResult(Post("/api/sweeps", OneJobSweep(epochs: 2)))),
+        new("GET", "/api/sweeps/", Need.Train, false, _ => Task.FromResult(Get("/api/sweeps"))),
+        new("GET", "/api/sweeps/{id}", Need.Train, false, async r => Get($"/api/sweeps/{await r.SharedSweepIdAsync()}")),
+        new("POST", "/api/sweeps/{id}/cancel", Need.Train, true, async r => Post($"/api/sweeps/{await r.FreshSweepIdAsync()}/cancel", null)),
 
         new("GET", "/api/models/", Need.Predict, false, _ => Task.FromResult(Get("/api/models"))),
         new("GET", "/api/models/{id}", Need.Predict, false, r => Task.FromResult(Get($"/api/models/{r.Model.Id}"))),

@@ -228,7 +228,15 @@ namespace BackpropService.Api.Persistence.PostgresMigrations
                         .IsRequired()
                         .HasColumnType("text");
 
+                    b.Property<string>("SweepId")
+                        .HasColumnType("text");
+
+                    b.Property<int?>("SweepPoint")
+                        .HasColumnType("integer");
+
                     b.HasKey("Id");
+
+                    b.HasIndex("SweepId");
 
                     b.HasIndex("Status", "CreatedAt");
 
@@ -329,6 +337,39 @@ namespace BackpropService.Api.Persistence.PostgresMigrations
                         .IsUnique();
 
                     b.ToTable("Models", (string)null);
+                });
+
+            modelBuilder.Entity("BackpropService.Api.Persistence.SweepEntity", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasColumnType("text");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("CreatedByKeyId")
+                        .HasColumnType("text");
+
+                    b.Property<string>("CreatedByName")
+                        .HasColumnType("text");
+
+                    b.Property<string>("Metric")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<string>("Request")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("CreatedAt");
+
+                    b.ToTable("Sweeps", (string)null);
                 });
 
             modelBuilder.Entity("BackpropService.Api.Persistence.DatasetContentEntity", b =>

@@ -7,14 +7,23 @@ namespace BackpropService.Web.Components.Charts;
 /// <summary>The charts' shared, quiet look.</summary>
 public static class ChartLayouts
 {
-    public static PlotLayout Lines(string title, string xTitle, string yTitle, bool logY) => new()
+    /// <param name="logX">A log x axis; otherwise Plotly picks linear for numbers, categories for text.</param>
+    public static PlotLayout Lines(string title, string xTitle, string yTitle, bool logY, bool logX = false) => new()
     {
         Title = new Title { Text = title },
         Margin = new Margin { L = 60, R = 20, T = 40, B = 45 },
         PaperBgColor = "#ffffff",
         PlotBgColor = "#ffffff",
         Font = new Font { Family = "system-ui, sans-serif", Size = 12, Color = "#1d2733" },
-        XAxis = [new XAxis { Title = new Plotly.Blazor.LayoutLib.XAxisLib.Title { Text = xTitle }, GridColor = "#eef1f4" }],
+        XAxis =
+        [
+            new XAxis
+            {
+                Title = new Plotly.Blazor.LayoutLib.XAxisLib.Title { Text = xTitle },
+                GridColor = "#eef1f4",
+                Type = logX ? Plotly.Blazor.LayoutLib.XAxisLib.TypeEnum.Log : null,
+            },
+        ],
         YAxis =
         [
             new YAxis
