@@ -40,7 +40,7 @@ public sealed class ComparePageTests(BrowserFixture browser) : IClassFixture<Bro
         await Expect(page.Locator("#settings-table tr[data-setting='learning rate'] td")).ToHaveTextAsync(["0.01", "0.5", "0.5"]);
         await Expect(page.Locator("#settings-table thead th[data-job-id]")).ToHaveCountAsync(3);
         await Expect(page.Locator("#missing-jobs li[data-job-id='no-such-job']")).ToContainTextAsync("there is no job with this id");
-        await ExplainPageTests.ScreenshotAsync(page, "compare-page.png");
+        await Screenshots.SaveAsync(page, "compare-page.png");
     }
 
     [Fact]

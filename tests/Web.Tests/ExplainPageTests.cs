@@ -58,7 +58,7 @@ public sealed class ExplainPageTests(BrowserFixture browser) : IClassFixture<Bro
         await page.ClickAsync("#network-diagram g[data-neuron='h1'] circle");
         await Expect(page.Locator("#details")).ToContainTextAsync("BP2");
         await Expect(page.Locator("#details")).ToContainTextAsync("BP3");
-        await ScreenshotAsync(page, "explain-page.png");
+        await Screenshots.SaveAsync(page, "explain-page.png");
     }
 
     [Fact]
@@ -140,16 +140,4 @@ public sealed class ExplainPageTests(BrowserFixture browser) : IClassFixture<Bro
     }
 
     private static double Parse(string? text) => double.Parse(text!.Trim(), CultureInfo.InvariantCulture);
-
-    /// <summary>Saves the page to the test artifacts and, with UPDATE_SCREENSHOTS=1, to the README's docs/screenshots.</summary>
-    internal static async Task ScreenshotAsync(IPage page, string fileName)
-    {
-        var screenshot = TestFiles.ArtifactPath(fileName);
-        await page.ScreenshotAsync(new PageScreenshotOptions { Path = screenshot, FullPage = true });
-        if (Environment.GetEnvironmentVariable("UPDATE_SCREENSHOTS") == "1" && TestFiles.ScreenshotsFolder() is { } docs)
-        {
-            Directory.CreateDirectory(docs);
-            File.Copy(screenshot, Path.Combine(docs, fileName), overwrite: true);
-        }
-    }
 }
