@@ -41,7 +41,7 @@ public sealed class ExplainTests
         var preview = await client.GetAsync<DatasetPreview>($"/api/datasets/{dataset.Id}/preview?samples={sample + 1}");
         Assert.NotEqual(preview.Samples[sample].Select(v => (double)v), request.Input!);
         var predicted = await client.PostAsync<PredictResponse>($"/api/models/{job.ModelId}/predict", new PredictRequest(null, [preview.Samples[sample]]));
-        Assert.Equal(predicted.Predictions[0].Outputs.Length, explained.Output.Length);
+        Assert.Equal(predicted.Predictions[0].Outputs.Count, explained.Output.Length);
         for (int j = 0; j < explained.Output.Length; j++) Assert.Equal(predicted.Predictions[0].Outputs[j], explained.Output[j], 1e-5);
         // The target is the sample's class, one-hot.
         int label = dataset.Classes!.ToList().IndexOf(preview.Labels[sample]);
