@@ -181,6 +181,9 @@ public sealed class OpenApiDocumentTests
             new("POST", "/api/explain", "/api/explain", Json(ExplainApi.WorkedExample.Value), HttpStatusCode.OK),
             new("POST", "/api/explain", "/api/explain", Json(new { }), HttpStatusCode.BadRequest),
             new("POST", "/api/explain", "/api/explain", Text("0.05 0.10"), HttpStatusCode.UnsupportedMediaType),
+            new("GET", "/api/models/{id}/explain-request", $"/api/models/{model}/explain-request?sample=3", null, HttpStatusCode.OK),
+            new("GET", "/api/models/{id}/explain-request", $"/api/models/{model}/explain-request?sample=-1", null, HttpStatusCode.BadRequest),
+            new("GET", "/api/models/{id}/explain-request", "/api/models/nope/explain-request", null, HttpStatusCode.NotFound),
         ];
         var gaps = new List<string>();
         await RunAsync(client, document, beforeDeletes, gaps);
@@ -193,6 +196,7 @@ public sealed class OpenApiDocumentTests
                 new("GET", "/api/datasets/{id}/preview", $"/api/datasets/{dataset.Id}/preview", null, HttpStatusCode.ServiceUnavailable),
                 new("GET", "/api/jobs/{id}/decision-boundary", $"/api/jobs/{job.Id}/decision-boundary", null, HttpStatusCode.ServiceUnavailable),
                 new("POST", "/api/models/{id}/evaluate", $"/api/models/{model}/evaluate", Json(new { datasetId = dataset.Id }), HttpStatusCode.ServiceUnavailable),
+                new("GET", "/api/models/{id}/explain-request", $"/api/models/{model}/explain-request", null, HttpStatusCode.ServiceUnavailable),
             ];
             await RunAsync(client, document, saturated, gaps);
         }

@@ -1,7 +1,6 @@
 using System.Text.RegularExpressions;
 using BackpropService.Contracts;
 using BackpropService.Web.Tests.Infrastructure;
-using Microsoft.Playwright;
 using static Microsoft.Playwright.Assertions;
 
 namespace BackpropService.Web.Tests;
@@ -46,13 +45,7 @@ public sealed partial class JobPageTests(BrowserFixture browser) : IClassFixture
         await Expect(page.Locator("#gradient-chart")).ToBeVisibleAsync();
         await page.WaitForFunctionAsync("() => (document.getElementById('boundary-chart')?.data?.length ?? 0) > 1");
 
-        var screenshot = TestFiles.ArtifactPath("job-page.png");
-        await page.ScreenshotAsync(new PageScreenshotOptions { Path = screenshot, FullPage = true });
-        if (Environment.GetEnvironmentVariable("UPDATE_SCREENSHOTS") == "1" && TestFiles.ScreenshotsFolder() is { } docs)
-        {
-            Directory.CreateDirectory(docs);
-            File.Copy(screenshot, Path.Combine(docs, "job-page.png"), overwrite: true);
-        }
+        await Screenshots.SaveAsync(page, "job-page.png");
 
         var id = new Uri(page.Url).Segments[^1];
         await host.Http.CancelJobAsync(id);

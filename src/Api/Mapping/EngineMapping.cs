@@ -46,6 +46,13 @@ public static class EngineMapping
         _ => throw new ArgumentOutOfRangeException(nameof(cost), cost, null),
     };
 
+    public static Cost ToContract(this CostKind cost) => cost switch
+    {
+        CostKind.Quadratic => Cost.Quadratic,
+        CostKind.CrossEntropy => Cost.CrossEntropy,
+        _ => throw new ArgumentOutOfRangeException(nameof(cost), cost, null),
+    };
+
     public static OptimizerKind ToEngine(this Optimizer optimizer) => optimizer switch
     {
         Optimizer.Sgd => OptimizerKind.Sgd,

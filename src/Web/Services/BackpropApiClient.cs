@@ -82,6 +82,14 @@ public sealed class BackpropApiClient(HttpClient http, DashboardSession session)
         return await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
     }
 
+    /// <summary>One backprop step on one sample, every number in double precision (<c>POST /api/explain</c>).</summary>
+    public Task<ApiResult<ExplainResponse>> ExplainAsync(ExplainRequest request, CancellationToken cancellationToken = default) =>
+        SendAsync<ExplainResponse>(HttpMethod.Post, "api/explain", JsonContent.Create(request, options: Json), cancellationToken);
+
+    /// <summary>The model's parameters and sample <paramref name="sample"/> of its dataset, as a body for <see cref="ExplainAsync"/>.</summary>
+    public Task<ApiResult<ExplainRequest>> GetModelExplainRequestAsync(string modelId, int sample, CancellationToken cancellationToken = default) =>
+        SendAsync<ExplainRequest>(HttpMethod.Get, $"api/models/{Uri.EscapeDataString(modelId)}/explain-request?sample={sample}", null, cancellationToken);
+
     public Task<ApiResult<RequestLimits>> GetLimitsAsync(CancellationToken cancellationToken = default) =>
         SendAsync<RequestLimits>(HttpMethod.Get, "api/limits", null, cancellationToken);
 

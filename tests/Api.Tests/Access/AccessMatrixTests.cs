@@ -146,6 +146,7 @@ public sealed class AccessMatrixTests
         new("POST", "/predict", Need.Predict, false, r => Task.FromResult(Post("/predict", new PredictRequest(r.Model.Id, [[0f, 1f]])))),
         new("POST", "/api/explain", Need.Train, false, _ => Task.FromResult(Post("/api/explain", new ExplainRequest(
             [new ExplainLayer([[0.15, 0.20], [0.25, 0.30]], [0.35, 0.35], Activation.Sigmoid)], [0.05, 0.10], [0.01, 0.99], Cost.Quadratic, 0.5)))),
+        new("GET", "/api/models/{id}/explain-request", Need.Train, false, r => Task.FromResult(Get($"/api/models/{r.Model.Id}/explain-request"))),
 
         new("POST", "/api/keys/", Need.Admin, false, _ => Task.FromResult(Post("/api/keys", new CreateApiKeyRequest("made-in-matrix", [ApiKeyScope.Predict])))),
         new("GET", "/api/keys/", Need.Admin, false, _ => Task.FromResult(Get("/api/keys"))),

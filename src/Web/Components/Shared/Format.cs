@@ -14,6 +14,9 @@ public static class Format
         double v => v.ToString("0.####", CultureInfo.InvariantCulture),
     };
 
+    /// <summary>Every digit a double carries: the shortest text that reads back as the same value (0.35891647971788465).</summary>
+    public static string Exact(double value) => value.ToString("R", CultureInfo.InvariantCulture);
+
     public static string Percent(double? value) =>
         value is { } v ? (v * 100).ToString("0.0", CultureInfo.InvariantCulture) + " %" : "—";
 
