@@ -48,7 +48,7 @@ public static class OnnxExporter
             ProducerName = ProducerName,
             ProducerVersion = ProducerVersion,
             ModelVersion = version,
-            DocString = $"{name} version {version}: raw inputs in, {(model.Task == TaskKind.Classification ? "class probabilities" : "predicted values")} out.",
+            DocString = $"{name} version {version}: raw (unnormalized) inputs in, the output layer's activations out.",
             Graph = graph.Complete(OutputName, model.Outputs),
         };
         onnx.OpsetImport.Add(new OperatorSetIdProto { Domain = "", Version = OperatorSetVersion });
