@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using BackpropService.Engine.Data;
+using BackpropService.Engine.Export;
 using BackpropService.Engine.LinearAlgebra;
 using Microsoft.ML.OnnxRuntime;
 
@@ -39,7 +40,7 @@ internal static class PredictBench
         Measure("engine", PredictOne, PredictBatch, test, samples, bench);
         Report.Note($"engine batch output bits: {Checksum(PredictBatch(test.Inputs, test.Samples)):x16} (kernels: {Gemm.InstructionSet})");
 
-        byte[] onnx = OnnxModelWriter.Write(network);
+        byte[] onnx = OnnxExporter.Export(model, "W3", 1);
         using var options = new SessionOptions
         {
             IntraOpNumThreads = bench.Threads,

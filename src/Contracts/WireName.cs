@@ -28,6 +28,21 @@ public static class WireName
         return Fields(enumType).Select(OfField).ToArray();
     }
 
+    /// <summary>The value named <paramref name="text"/> (its wire name, case-insensitively); false for anything else, digits included.</summary>
+    public static bool TryParse<TEnum>(string? text, out TEnum value) where TEnum : struct, Enum
+    {
+        foreach (var (candidate, name) in Names<TEnum>.ByValue)
+        {
+            if (string.Equals(name, text, StringComparison.OrdinalIgnoreCase))
+            {
+                value = candidate;
+                return true;
+            }
+        }
+        value = default;
+        return false;
+    }
+
     /// <summary>"a, b, c": every accepted value, for messages that tell a caller what to send instead.</summary>
     public static string Accepted<TEnum>() where TEnum : struct, Enum => string.Join(", ", Names<TEnum>.InOrder);
 

@@ -165,6 +165,8 @@ public sealed class OpenApiDocumentTests
             new("DELETE", "/api/models/{name}/aliases/{alias}", "/api/models/openapi/aliases/prod", null, HttpStatusCode.NoContent),
             new("DELETE", "/api/models/{name}/aliases/{alias}", "/api/models/openapi/aliases/prod", null, HttpStatusCode.NotFound),
             new("GET", "/api/models/{id}/download", $"/api/models/{model}/download", null, HttpStatusCode.OK),
+            new("GET", "/api/models/{id}/download", $"/api/models/{model}/download?format=onnx", null, HttpStatusCode.OK),
+            new("GET", "/api/models/{id}/download", $"/api/models/{model}/download?format=zip", null, HttpStatusCode.BadRequest),
             new("GET", "/api/models/{id}/download", "/api/models/nope/download", null, HttpStatusCode.NotFound),
             new("POST", "/api/models", "/api/models?name=copy", Bytes(modelFile), HttpStatusCode.Created),
             new("POST", "/api/models", "/api/models", Bytes([1, 2, 3]), HttpStatusCode.BadRequest),

@@ -11,6 +11,7 @@ using BackpropService.Contracts;
 using BackpropService.Engine;
 using BackpropService.Engine.Data;
 using BackpropService.Engine.Evaluation;
+using BackpropService.Engine.Export;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
@@ -25,6 +26,12 @@ public static class ModelsApi
 {
     /// <summary>The list's name in its page cursors (and its path under /api).</summary>
     private const string ListName = "models";
+
+    /// <summary>
+    /// An ONNX model's media type. None is registered for ONNX; this one says what the bytes are, and a client that only
+    /// saves them treats it as it would application/octet-stream.
+    /// </summary>
+    private const string OnnxMediaType = "application/onnx";
 
     public static IEndpointRouteBuilder MapModelsApi(this IEndpointRouteBuilder app)
     {
@@ -42,8 +49,14 @@ public static class ModelsApi
             .ProducesProblem(StatusCodes.Status404NotFound)
             .RequireAuthorization(AccessPolicies.Train)
             .WithDatasetReadLimit();
-        api.MapGet("/{id}/download", DownloadModel).WithSummary("Downloads the portable model file.")
-            .Produces<byte[]>(StatusCodes.Status200OK, "application/octet-stream")
+        api.MapGet("/{id}/download", DownloadModel)
+            .WithSummary("Downloads the model: the portable model file (default), or ?format=onnx a standard ONNX model that takes raw inputs.")
+            .WithEnumQueryParameter("format", ModelFileFormat.Bpmodel,
+                "bpmodel: the service's own file, which POST /api/models imports. onnx: an ONNX model (opset 13) for ONNX Runtime, "
+                + "Triton or ML.NET: \"input\" [N × features] of raw values (the stored normalization is in the graph), "
+                + "\"output\" [N × outputs] as /predict gives them; name, version and class labels in its metadata_props.")
+            .Produces<byte[]>(StatusCodes.Status200OK, "application/octet-stream", OnnxMediaType)
+            .ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status404NotFound)
             .RequireAuthorization(AccessPolicies.Train);
         api.MapPost("/", ImportModel)
@@ -118,15 +131,26 @@ public static class ModelsApi
             report.Mse, report.Mae, report.R2));
     }
 
-    public static async Task<Results<FileContentHttpResult, ProblemHttpResult>> DownloadModel(
-        string id, IDbContextFactory<BackpropDbContext> dbFactory, CancellationToken cancellationToken)
+    public static async Task<Results<FileContentHttpResult, ValidationProblem, ProblemHttpResult>> DownloadModel(
+        string id, IDbContextFactory<BackpropDbContext> dbFactory, CancellationToken cancellationToken, string? format = null)
     {
+        var fileFormat = ModelFileFormat.Bpmodel;
+        if (!string.IsNullOrEmpty(format) && !WireName.TryParse(format, out fileFormat))
+            return TypedResults.ValidationProblem(ValidationErrors.One("format",
+                $"'{format}' is not accepted here; use one of: {WireName.Accepted<ModelFileFormat>()} (default {WireName.Of(ModelFileFormat.Bpmodel)})."));
+
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         var model = await Models.ModelStore.ResolveAsync(db, id, cancellationToken);
         if (model is null) return ApiProblems.NotFound("Model", id);
         var bytes = await db.ModelContents.AsNoTracking().Where(c => c.ModelId == model.Id).Select(c => c.Data)
             .FirstAsync(cancellationToken);
-        return TypedResults.File(bytes, "application/octet-stream", $"{model.Name}-v{model.Version}.bpmodel");
+        string fileName = $"{model.Name}-v{model.Version}";
+        return fileFormat switch
+        {
+            ModelFileFormat.Onnx => TypedResults.File(
+                OnnxExporter.Export(TrainedModel.FromBytes(bytes), model.Name, model.Version), OnnxMediaType, $"{fileName}.onnx"),
+            _ => TypedResults.File(bytes, "application/octet-stream", $"{fileName}.bpmodel"),
+        };
     }
 
     public static async Task<IResult> ImportModel(

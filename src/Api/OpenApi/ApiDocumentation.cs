@@ -21,6 +21,7 @@ public static class ApiDocumentation
             options.OperationFilter<SecurityOperationFilter>();
             options.OperationFilter<ExamplesOperationFilter>();
             options.OperationFilter<PagedListOperationFilter>();
+            options.OperationFilter<EnumQueryParameterOperationFilter>();
             options.SchemaFilter<EnumSchemaFilter>();
             options.SupportNonNullableReferenceTypes();
             options.UseAllOfToExtendReferenceSchemas();

@@ -1,3 +1,5 @@
+using BackpropService.Contracts;
+
 namespace BackpropService.Api.OpenApi;
 
 /// <summary>Endpoint builder helpers that attach Swagger documentation.</summary>
@@ -15,6 +17,11 @@ public static class OpenApiExtensions
         .ProducesValidationProblem()
         .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
         .ProducesProblem(StatusCodes.Status415UnsupportedMediaType);
+
+    /// <summary>Documents the query parameter <paramref name="name"/> as one of <typeparamref name="TEnum"/>'s wire names.</summary>
+    public static RouteHandlerBuilder WithEnumQueryParameter<TEnum>(this RouteHandlerBuilder builder, string name, TEnum defaultValue, string description)
+        where TEnum : struct, Enum =>
+        builder.WithMetadata(new EnumQueryParameter(name, typeof(TEnum), WireName.Of(defaultValue), description));
 
     public static RouteHandlerBuilder WithMultipartForm(this RouteHandlerBuilder builder, params FormField[] fields) =>
         builder.WithMetadata(new MultipartForm(fields));

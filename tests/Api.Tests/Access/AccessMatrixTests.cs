@@ -125,6 +125,7 @@ public sealed class AccessMatrixTests
         new("POST", "/api/models/{id}/evaluate", Need.Train, false, r =>
             Task.FromResult(Post($"/api/models/{r.Model.Id}/evaluate", new EvaluateRequest("xor")))),
         new("GET", "/api/models/{id}/download", Need.Train, false, r => Task.FromResult(Get($"/api/models/{r.Model.Id}/download"))),
+        new("GET", "/api/models/{id}/download", Need.Train, false, r => Task.FromResult(Get($"/api/models/{r.Model.Id}/download?format=onnx"))),
         new("POST", "/api/models/", Need.Admin, false, r =>
         {
             var content = new ByteArrayContent(r.ModelFile);
