@@ -1,5 +1,6 @@
 using BackpropService.Api.Access;
 using BackpropService.Api.Apis;
+using BackpropService.Api.Cluster;
 using BackpropService.Api.Commands;
 using BackpropService.Api.Datasets;
 using BackpropService.Api.Extensions;
@@ -26,6 +27,7 @@ builder.AddPredict();
 builder.AddRequestLimits();
 builder.AddApiDocumentation();
 builder.AddLiveUpdates();
+builder.AddCluster();
 builder.AddDashboard();
 
 var app = builder.Build();
