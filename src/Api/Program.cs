@@ -4,6 +4,7 @@ using BackpropService.Api.Cluster;
 using BackpropService.Api.Commands;
 using BackpropService.Api.Datasets;
 using BackpropService.Api.Extensions;
+using BackpropService.Api.Hosting;
 using BackpropService.Api.Hubs;
 using BackpropService.Api.Models;
 using BackpropService.Api.Observability;
@@ -15,6 +16,7 @@ using BackpropService.Api.Training;
 if (args is [HealthCheckCommand.Name, .. var target]) return await HealthCheckCommand.RunAsync(target);
 
 var builder = WebApplication.CreateBuilder(args);
+var role = builder.AddServiceRole(args);
 
 builder.AddServiceDefaults();
 builder.AddObservability();
@@ -22,35 +24,41 @@ builder.AddPersistence();
 builder.AddAccessControl();
 builder.AddDatasets();
 builder.AddModels();
-builder.AddTraining();
-builder.AddPredict();
-builder.AddRequestLimits();
-builder.AddApiDocumentation();
-builder.AddLiveUpdates();
-builder.AddCluster();
-builder.AddDashboard();
+builder.AddTraining(role);
+if (role.ServesApi())
+{
+    builder.AddPredict();
+    builder.AddRequestLimits();
+    builder.AddApiDocumentation();
+    builder.AddLiveUpdates();
+    builder.AddDashboard();
+}
+builder.AddCluster(role);
 
 var app = builder.Build();
 
 app.Services.MigrateDatabase();
 
 app.UseServiceDefaults();
-app.UseApiDocumentation();
+if (role.ServesApi()) app.UseApiDocumentation(); // before access control: the Swagger UI is open to all
 app.UseAccessControl();
-app.UseRequestLimits();
+if (role.ServesApi()) app.UseRequestLimits();
 
 app.MapHealthEndpoints();
-app.MapObservability();
-app.MapLimitsApi();
-app.MapDatasetsApi();
-app.MapJobsApi();
-app.MapModelsApi();
-app.MapAliasesApi();
-app.MapPredictApi();
-app.MapExplainApi();
-app.MapKeysApi();
-app.MapTrainingHub();
-app.MapDashboard();
+if (role.ServesApi())
+{
+    app.MapObservability();
+    app.MapLimitsApi();
+    app.MapDatasetsApi();
+    app.MapJobsApi();
+    app.MapModelsApi();
+    app.MapAliasesApi();
+    app.MapPredictApi();
+    app.MapExplainApi();
+    app.MapKeysApi();
+    app.MapTrainingHub();
+    app.MapDashboard();
+}
 
 app.Run();
 return 0;

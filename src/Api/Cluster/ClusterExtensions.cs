@@ -1,3 +1,4 @@
+using BackpropService.Api.Hosting;
 using BackpropService.Api.Training;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.DataProtection.KeyManagement;
@@ -26,7 +27,7 @@ public static class ClusterExtensions
     public const string KeyRingKey = "backprop:data-protection-keys";
 
     /// <summary>Registers the cluster features; call after the features it extends (training events, SignalR).</summary>
-    public static IHostApplicationBuilder AddCluster(this IHostApplicationBuilder builder)
+    public static IHostApplicationBuilder AddCluster(this IHostApplicationBuilder builder, ServiceRole role)
     {
         var services = builder.Services;
         string? connectionString = builder.Configuration.GetConnectionString(ConnectionStringName);
@@ -49,6 +50,9 @@ public static class ClusterExtensions
         services.AddSingleton<CacheInvalidation>();
         services.AddHostedService<ClusterListener>();
 
+        services.AddHealthChecks().AddCheck<RedisHealthCheck>("redis", tags: ["ready"]);
+        if (!role.ServesApi()) return builder;
+
         services.AddSignalR().AddStackExchangeRedis();
         services.AddOptions<RedisOptions>().Configure<IConnectionMultiplexer>((redis, connection) =>
             redis.ConnectionFactory = _ => Task.FromResult(connection));
@@ -56,8 +60,6 @@ public static class ClusterExtensions
         services.AddDataProtection().SetApplicationName(ApplicationName);
         services.AddOptions<KeyManagementOptions>().Configure<IConnectionMultiplexer>((keys, connection) =>
             keys.XmlRepository = new RedisXmlRepository(() => connection.GetDatabase(), KeyRingKey));
-
-        services.AddHealthChecks().AddCheck<RedisHealthCheck>("redis", tags: ["ready"]);
         return builder;
     }
 }

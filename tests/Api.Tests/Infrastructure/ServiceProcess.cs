@@ -40,7 +40,9 @@ public sealed class ServiceProcess : IAsyncDisposable
     /// <c>/health/ready</c> answers.
     /// </summary>
     /// <param name="settings">Configuration keys (<c>Training:Concurrency</c>) and values, on top of the test defaults.</param>
-    public static async Task<ServiceProcess> StartAsync(TempDatabase database, IReadOnlyDictionary<string, string?>? settings = null)
+    /// <param name="arguments">Command-line arguments after the binary (<c>--role worker</c>).</param>
+    public static async Task<ServiceProcess> StartAsync(TempDatabase database, IReadOnlyDictionary<string, string?>? settings = null,
+        IReadOnlyList<string>? arguments = null)
     {
         var baseAddress = new Uri($"http://127.0.0.1:{FreePort()}/");
         var start = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } host ? host : "dotnet")
@@ -51,6 +53,7 @@ public sealed class ServiceProcess : IAsyncDisposable
             RedirectStandardOutput = true,
             RedirectStandardError = true,
         };
+        foreach (var argument in arguments ?? []) start.ArgumentList.Add(argument);
         // The test run's environment name (if any) is not the service's.
         start.Environment.Remove("ASPNETCORE_ENVIRONMENT");
         start.Environment.Remove("DOTNET_ENVIRONMENT");
