@@ -1,6 +1,6 @@
 using System.Net;
-using System.Threading.Channels;
 using BackpropService.Api.Tests.Access;
+using BackpropService.Api.Tests.Hubs;
 using BackpropService.Api.Tests.Infrastructure;
 using BackpropService.Api.Tests.Predict;
 using BackpropService.Contracts;
@@ -21,10 +21,10 @@ public sealed class CrossProcessEventTests(TwoProcessCluster cluster) : IClassFi
     [Fact]
     public async Task A_late_hub_client_on_the_other_process_sees_every_epoch_once_in_order_then_the_final_job_update()
     {
-        var job = await cluster.A.CreateClient().SubmitJobAsync(SlowSpirals(epochs: 40));
+        var job = await cluster.A.CreateClient().SubmitJobAsync(TrainingHubTests.SlowSpirals(epochs: 40));
 
         // The first client on B only tells the test when epoch 3 is done: what it hears comes from A over Redis.
-        await using var early = TwoProcessCluster.Hub(cluster.B);
+        await using var early = cluster.B.CreateHubConnection();
         var epochThree = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         early.On<EpochMetrics>(TrainingHubMethods.EpochCompleted, m =>
         {
@@ -35,28 +35,12 @@ public sealed class CrossProcessEventTests(TwoProcessCluster cluster) : IClassFi
         await epochThree.Task.WaitAsync(Timeout);
 
         // The late client on B records everything it receives, in arrival order.
-        await using var late = TwoProcessCluster.Hub(cluster.B);
-        var received = Channel.CreateUnbounded<object>();
-        late.On<EpochMetrics>(TrainingHubMethods.EpochCompleted, m => received.Writer.TryWrite(m));
-        late.On<Job>(TrainingHubMethods.JobUpdated, j => received.Writer.TryWrite(j));
+        await using var late = cluster.B.CreateHubConnection();
+        var received = new HubRecording(late);
         await late.StartAsync();
         var stored = await late.InvokeAsync<List<EpochMetrics>>(TrainingHubMethods.SubscribeToJob, job.Id);
 
-        var live = new List<EpochMetrics>();
-        Job? final = null;
-        using var timeout = new CancellationTokenSource(Timeout);
-        while (final is null)
-        {
-            switch (await received.Reader.ReadAsync(timeout.Token))
-            {
-                case EpochMetrics metrics:
-                    live.Add(metrics);
-                    break;
-                case Job { Status: JobStatus.Succeeded or JobStatus.Failed or JobStatus.Cancelled } finished:
-                    final = finished;
-                    break;
-            }
-        }
+        var (live, final) = await received.UntilFinishedAsync(Timeout);
 
         Assert.True(final.Status == JobStatus.Succeeded, $"{final.Status}: {final.Error}\n{cluster.A.Output}");
         Assert.True(stored.Count >= 3, $"the late subscriber should get the first epochs back, got {stored.Count}");
@@ -64,7 +48,7 @@ public sealed class CrossProcessEventTests(TwoProcessCluster cluster) : IClassFi
         Assert.Equal(Enumerable.Range(1, 40), stored.Concat(live).Select(m => m.Epoch));
         Assert.All(stored.Concat(live), m => Assert.Equal(job.Id, m.JobId));
         Assert.Equal(40, final.Epoch);
-        Assert.False(received.Reader.TryRead(out var extra), $"unexpected event after the final JobUpdated: {extra}");
+        Assert.False(received.TryReadMore(out var extra), $"unexpected event after the final JobUpdated: {extra}");
     }
 
     [Fact]
@@ -123,17 +107,4 @@ public sealed class CrossProcessEventTests(TwoProcessCluster cluster) : IClassFi
 
     private static async Task<string> PredictedModelAsync(HttpClient client, string model) =>
         (await client.PredictJsonAsync("predict", new PredictRequest(model, Input))).ModelId;
-
-    private static SubmitJobRequest SlowSpirals(int epochs) => new()
-    {
-        Name = "watched from b",
-        DatasetId = "spirals",
-        Layers = [new LayerDefinition(128, Activation.Tanh), new LayerDefinition(128, Activation.Tanh), new LayerDefinition(2, Activation.Softmax)],
-        Cost = Cost.CrossEntropy,
-        Optimizer = Optimizer.Adam,
-        LearningRate = 0.01,
-        BatchSize = 4,
-        Epochs = epochs,
-        Seed = 7,
-    };
 }

@@ -2,10 +2,6 @@ using System.Text.Json;
 using BackpropService.Api.Hosting;
 using BackpropService.Api.Tests.Infrastructure;
 using BackpropService.Api.Tests.Postgres.Infrastructure;
-using BackpropService.Contracts;
-using BackpropService.Contracts.Json;
-using Microsoft.AspNetCore.SignalR.Client;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace BackpropService.Api.Tests.Postgres.Cluster;
 
@@ -43,14 +39,6 @@ public sealed class TwoProcessCluster : IAsyncLifetime, IDisposable
 
     /// <summary>After <see cref="DisposeAsync"/> (xunit calls both): the processes are gone, the database can go.</summary>
     public void Dispose() => _database.Dispose();
-
-    /// <summary>A hub connection to <paramref name="process"/> with the admin key, not started.</summary>
-    public static HubConnection Hub(ServiceProcess process) =>
-        new HubConnectionBuilder()
-            .WithUrl(new Uri(process.BaseAddress, TrainingHubMethods.Path),
-                options => options.AccessTokenProvider = () => Task.FromResult<string?>(ServiceFactory.AdminKey))
-            .AddJsonProtocol(options => ContractJson.Configure(options.PayloadSerializerOptions))
-            .Build();
 
     /// <summary>The <c>redis</c> entry of the process's <c>/health/ready</c>.</summary>
     public static async Task<JsonElement> RedisHealthAsync(ServiceProcess process)

@@ -3,9 +3,7 @@ using System.Text.Json;
 using BackpropService.Api.Tests.Access;
 using BackpropService.Api.Tests.Infrastructure;
 using BackpropService.Contracts;
-using BackpropService.Contracts.Json;
 using Microsoft.AspNetCore.SignalR.Client;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace BackpropService.Api.Tests.Cluster;
 
@@ -37,11 +35,7 @@ public sealed class RedisOutageTests
         }
 
         // Training and live updates work as in a single process.
-        await using var hub = new HubConnectionBuilder()
-            .WithUrl(new Uri(service.BaseAddress, TrainingHubMethods.Path),
-                options => options.AccessTokenProvider = () => Task.FromResult<string?>(ServiceFactory.AdminKey))
-            .AddJsonProtocol(options => ContractJson.Configure(options.PayloadSerializerOptions))
-            .Build();
+        await using var hub = service.CreateHubConnection();
         var final = new TaskCompletionSource<Job>(TaskCreationOptions.RunContinuationsAsynchronously);
         hub.On<Job>(TrainingHubMethods.JobUpdated, j =>
         {
