@@ -1,5 +1,6 @@
 using BackpropService.Api.Access;
 using BackpropService.Api.Apis;
+using BackpropService.Api.Cluster;
 using BackpropService.Api.Commands;
 using BackpropService.Api.Datasets;
 using BackpropService.Api.Extensions;
@@ -32,6 +33,7 @@ if (role.ServesApi())
     builder.AddLiveUpdates();
     builder.AddDashboard();
 }
+builder.AddCluster(role);
 
 var app = builder.Build();
 

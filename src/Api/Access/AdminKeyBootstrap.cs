@@ -62,7 +62,7 @@ public sealed class AdminKeyBootstrap(
 
     private async Task AddAdminKeyAsync(BackpropDbContext db, string name, string secret, CancellationToken cancellationToken)
     {
-        using var change = keys.BeginChange();
+        await using var change = keys.BeginChange();
         db.ApiKeys.Add(new ApiKeyEntity
         {
             Id = Guid.NewGuid().ToString("N"),

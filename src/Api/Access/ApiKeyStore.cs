@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using BackpropService.Api.Cluster;
 using BackpropService.Api.Persistence;
 using BackpropService.Contracts;
 using Microsoft.EntityFrameworkCore;
@@ -14,9 +15,11 @@ namespace BackpropService.Api.Access;
 /// through <see cref="BeginChange"/>: it empties the cache and bumps a generation before the write and again
 /// after it, and a lookup that started before (or during) a change finds the generation moved and answers
 /// its own request without filling the cache. So once a revocation has committed, no later request can be
-/// let in by a copy read before it.
+/// let in by a copy read before it. Other processes of the service forget their copies before the change's caller
+/// gets its answer (<see cref="IPeerProcesses.ForgetEverywhereAsync"/>); while this process cannot hear theirs
+/// (<see cref="IPeerProcesses.HearsChanges"/>: Redis is away), every lookup reads the database.
 /// </remarks>
-public sealed class ApiKeyStore(IDbContextFactory<BackpropDbContext> dbFactory, TimeProvider clock)
+public sealed class ApiKeyStore(IDbContextFactory<BackpropDbContext> dbFactory, TimeProvider clock, IPeerProcesses peers)
 {
     private readonly ConcurrentDictionary<string, StoredKey> _byHash = new(StringComparer.Ordinal);
     private readonly Lock _changeLock = new();
@@ -30,7 +33,8 @@ public sealed class ApiKeyStore(IDbContextFactory<BackpropDbContext> dbFactory, 
     public async ValueTask<StoredKey?> FindAsync(string secret, CancellationToken cancellationToken)
     {
         string hash = ApiKeySecret.Hash(secret);
-        if (_byHash.TryGetValue(hash, out var cached)) return cached;
+        bool hearsChanges = peers.HearsChanges;
+        if (hearsChanges && _byHash.TryGetValue(hash, out var cached)) return cached;
 
         long generation;
         lock (_changeLock) generation = _generation;
@@ -41,7 +45,7 @@ public sealed class ApiKeyStore(IDbContextFactory<BackpropDbContext> dbFactory, 
                 .Select(k => new StoredKey(k.Id, k.Name, k.Scopes, k.ExpiresAt, k.RevokedAt))
                 .FirstOrDefaultAsync(cancellationToken);
         }
-        if (found is not null)
+        if (found is not null && hearsChanges && peers.HearsChanges)
             lock (_changeLock)
                 if (_generation == generation && _changesInProgress == 0) _byHash[hash] = found;
         return found;
@@ -58,9 +62,10 @@ public sealed class ApiKeyStore(IDbContextFactory<BackpropDbContext> dbFactory, 
 
     /// <summary>
     /// Announces a write to the keys (create, revoke) before it commits. Dispose the result once the write has
-    /// committed or failed; until then nothing is served from memory or put into it.
+    /// committed or failed; until then nothing is served from memory or put into it. Disposing returns once the other
+    /// processes of the service (if any) have forgotten their copies too.
     /// </summary>
-    public IDisposable BeginChange()
+    public IAsyncDisposable BeginChange()
     {
         lock (_changeLock)
         {
@@ -81,7 +86,7 @@ public sealed class ApiKeyStore(IDbContextFactory<BackpropDbContext> dbFactory, 
         }
     }
 
-    private void EndChange()
+    private Task EndChangeAsync()
     {
         lock (_changeLock)
         {
@@ -89,15 +94,17 @@ public sealed class ApiKeyStore(IDbContextFactory<BackpropDbContext> dbFactory, 
             _changesInProgress--;
             _byHash.Clear();
         }
+        return peers.ForgetEverywhereAsync(new ApiKeysChanged());
     }
 
-    private sealed class ChangeScope(ApiKeyStore store) : IDisposable
+    private sealed class ChangeScope(ApiKeyStore store) : IAsyncDisposable
     {
         private int _disposed;
 
-        public void Dispose()
+        public async ValueTask DisposeAsync()
         {
-            if (Interlocked.Exchange(ref _disposed, 1) == 0) store.EndChange();
+            if (Interlocked.Exchange(ref _disposed, 1) != 0) return;
+            await store.EndChangeAsync();
         }
     }
 }

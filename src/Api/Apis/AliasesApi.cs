@@ -62,7 +62,7 @@ public static class AliasesApi
 
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         // Dropped from the cache before the write and again after it: the next request after the commit reads the new version.
-        using (changes.BeginWrite(name, modelId: null))
+        await using (changes.BeginWrite(name, modelId: null))
         {
             // The version's existence and the alias are checked and written under the name's lock, and deleting a
             // version refuses under the same lock while an alias points to it, so an alias never points to a deleted version.
@@ -91,7 +91,7 @@ public static class AliasesApi
     {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         int deleted;
-        using (changes.BeginWrite(name, modelId: null))
+        await using (changes.BeginWrite(name, modelId: null))
             deleted = await db.ModelAliases.Where(a => a.Name == name && a.Alias == alias).ExecuteDeleteAsync(cancellationToken);
         if (deleted == 1) return TypedResults.NoContent();
         var (part, detail) = ModelReference.IsAliasName(alias)

@@ -1,6 +1,7 @@
 using BackpropService.Api.Models;
 using System.Security.Claims;
 using BackpropService.Api.Access;
+using BackpropService.Api.Cluster;
 using BackpropService.Api.Datasets;
 using BackpropService.Api.Mapping;
 using BackpropService.Api.Observability;
@@ -153,7 +154,7 @@ public static class JobsApi
 
     public static async Task<Results<Accepted<Job>, ProblemHttpResult>> CancelJob(
         string id, ClaimsPrincipal user, IDbContextFactory<BackpropDbContext> dbFactory, JobCancellations cancellations,
-        ITrainingEvents events, CancellationToken cancellationToken)
+        IPeerProcesses peers, ITrainingEvents events, CancellationToken cancellationToken)
     {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         if (await db.CheckJobOwnerAsync(id, user, cancellationToken) is { } refused) return refused;
@@ -179,7 +180,8 @@ public static class JobsApi
         var now = DateTime.UtcNow;
         int dequeued = await db.Jobs.Where(j => j.Id == id && j.Status == JobStatus.Queued)
             .ExecuteUpdateAsync(s => s.SetProperty(j => j.Status, JobStatus.Cancelled).SetProperty(j => j.FinishedAt, now), cancellationToken);
-        if (dequeued == 0) cancellations.Cancel(id);
+        // Running here, or else on whichever process trains it.
+        if (dequeued == 0 && !cancellations.Cancel(id)) await peers.CancelJobAsync(id, cancellationToken);
 
         var job = (await db.GetJobAsync(id, cancellationToken))!;
         if (dequeued == 1) events.Publish(new JobUpdatedEvent(job));

@@ -67,7 +67,7 @@ public static class KeysApi
             CreatedByName = creator.Name,
         };
         await using (var db = await dbFactory.CreateDbContextAsync(cancellationToken))
-        using (keys.BeginChange())
+        await using (keys.BeginChange())
         {
             db.ApiKeys.Add(entity);
             await db.SaveChangesAsync(cancellationToken);
@@ -94,7 +94,7 @@ public static class KeysApi
         var now = clock.GetUtcNow().UtcDateTime;
         int revoked;
         // The cache forgets every key before the write and after it: once this commits, no request is let in by a copy.
-        using (keys.BeginChange())
+        await using (keys.BeginChange())
             revoked = await db.ApiKeys.Where(k => k.Id == id && k.RevokedAt == null)
                 .ExecuteUpdateAsync(s => s.SetProperty(k => k.RevokedAt, now), CancellationToken.None);
         if (revoked == 1 || await db.ApiKeys.AnyAsync(k => k.Id == id, cancellationToken)) return TypedResults.NoContent();

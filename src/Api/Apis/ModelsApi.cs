@@ -210,7 +210,7 @@ public static class ModelsApi
         int deleted;
         // Refused while an alias points to the version (under the name's lock, as an alias is set, so no alias can
         // slip in between): callers that pinned it would otherwise start failing; an admin moves or deletes the alias first.
-        using (changes.BeginWrite(name: null, modelId: id))
+        await using (changes.BeginWrite(name: null, modelId: id))
         await using (var transaction = await db.Database.BeginWriteTransactionAsync(Models.ModelStore.WriteLock(name), cancellationToken))
         {
             deleted = await db.Models

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using BackpropService.Api.Cluster;
 using BackpropService.Api.Options;
 using BackpropService.Api.Persistence;
 using BackpropService.Engine;
@@ -22,10 +23,12 @@ namespace BackpropService.Api.Models;
 /// deleting an alias is a write to its name: it drops the name's <c>name@…</c> entries the same way.
 /// A name entry is also re-read from the database every <see cref="NameRefreshMilliseconds"/>, by one
 /// request while the others go on using it: a safety net for writes that bypass <see cref="IModelChanges"/>
-/// (a database restored or edited by hand). It does not make sharing the database with a second live
-/// process safe; one service process per database file is the supported mode.
+/// (a database restored or edited by hand). Other processes of the service hear of each write once it has
+/// committed (<see cref="IPeerProcesses.ForgetEverywhereAsync"/>), and the write's caller waits until they have
+/// forgotten it; their forgetting goes through <see cref="Invalidate"/>.
 /// </remarks>
-public sealed class ModelCache(IDbContextFactory<BackpropDbContext> dbFactory, IOptions<ServiceLimits> limits) : IModelChanges
+public sealed class ModelCache(IDbContextFactory<BackpropDbContext> dbFactory, IOptions<ServiceLimits> limits, IPeerProcesses peers)
+    : IModelChanges
 {
     public const long NameRefreshMilliseconds = 5_000;
 
@@ -77,7 +80,7 @@ public sealed class ModelCache(IDbContextFactory<BackpropDbContext> dbFactory, I
     public async Task<TrainedModel?> GetAsync(string modelId, CancellationToken cancellationToken) =>
         (await ResolveAsync(modelId, cancellationToken)) is { } model && model.Id == modelId ? model.Model : null;
 
-    public IDisposable BeginWrite(string? name, string? modelId)
+    public IAsyncDisposable BeginWrite(string? name, string? modelId)
     {
         lock (_writeLock)
         {
@@ -88,13 +91,35 @@ public sealed class ModelCache(IDbContextFactory<BackpropDbContext> dbFactory, I
         return new WriteScope(this, name, modelId);
     }
 
-    private void EndWrite(string? name, string? modelId)
+    private Task EndWriteAsync(string? name, string? modelId)
     {
         lock (_writeLock)
         {
             _generation++;
             _writesInProgress--;
             Drop(name, modelId);
+        }
+        return peers.ForgetEverywhereAsync(new ModelsChanged(name, modelId));
+    }
+
+    /// <summary>Forgets what a write in another process changed (the same names and ids a local write drops).</summary>
+    public void Invalidate(string? name, string? modelId)
+    {
+        lock (_writeLock)
+        {
+            _generation++;
+            Drop(name, modelId);
+        }
+    }
+
+    /// <summary>Forgets every model held: changes elsewhere may have gone unheard.</summary>
+    public void InvalidateAll()
+    {
+        lock (_writeLock)
+        {
+            _generation++;
+            _byName.Clear();
+            foreach (var modelId in _byId.Keys) Drop(name: null, modelId);
         }
     }
 
@@ -194,13 +219,14 @@ public sealed class ModelCache(IDbContextFactory<BackpropDbContext> dbFactory, I
 
     private sealed record PendingLoad(long Generation, Task<LoadedModel?> Task);
 
-    private sealed class WriteScope(ModelCache cache, string? name, string? modelId) : IDisposable
+    private sealed class WriteScope(ModelCache cache, string? name, string? modelId) : IAsyncDisposable
     {
         private int _disposed;
 
-        public void Dispose()
+        public async ValueTask DisposeAsync()
         {
-            if (Interlocked.Exchange(ref _disposed, 1) == 0) cache.EndWrite(name, modelId);
+            if (Interlocked.Exchange(ref _disposed, 1) != 0) return;
+            await cache.EndWriteAsync(name, modelId);
         }
     }
 }

@@ -21,7 +21,7 @@ public static class ModelStore
         string? jobId, string? datasetId, EpochMetrics? metrics, Action<ModelEntity>? alsoInTransaction, CancellationToken cancellationToken)
     {
         var bytes = model.ToBytes();
-        using var write = changes.BeginWrite(name, modelId: null);
+        await using var write = changes.BeginWrite(name, modelId: null);
         for (int attempt = 1; ; attempt++)
         {
             // Versions are "max + 1". The write transaction holds the name's lock from before the read below, so

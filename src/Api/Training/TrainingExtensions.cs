@@ -16,7 +16,8 @@ public static class TrainingExtensions
         builder.Services.AddSingleton<JobSignal>();
         builder.Services.AddSingleton<JobCancellations>();
         builder.Services.AddSingleton<WorkerLeases>();
-        builder.Services.AddSingleton<ITrainingEvents, TrainingEvents>();
+        builder.Services.AddSingleton<TrainingEvents>();
+        builder.Services.AddSingleton<ITrainingEvents>(services => services.GetRequiredService<TrainingEvents>());
         builder.Services.AddSingleton<JobRunner>();
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<StorageWriteRetry>();

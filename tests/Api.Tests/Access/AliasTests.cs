@@ -23,7 +23,7 @@ public sealed class AliasTests
         return done.ModelId!;
     }
 
-    private static async Task<ModelAlias> SetAliasAsync(HttpClient client, string name, string alias, int version)
+    internal static async Task<ModelAlias> SetAliasAsync(HttpClient client, string name, string alias, int version)
     {
         var response = await client.PutAsJsonAsync($"/api/models/{name}/aliases/{alias}", new SetAliasRequest(version), ApiClient.Json);
         var body = await response.Content.ReadAsStringAsync();

@@ -38,27 +38,11 @@ public sealed class TrainingHubTests : IDisposable
 
         // The late client records everything it receives, in arrival order.
         await using var late = Connect(factory.Server);
-        var received = Channel.CreateUnbounded<object>();
-        late.On<EpochMetrics>(TrainingHubMethods.EpochCompleted, m => received.Writer.TryWrite(m));
-        late.On<Job>(TrainingHubMethods.JobUpdated, j => received.Writer.TryWrite(j));
+        var received = new HubRecording(late);
         await late.StartAsync();
         var stored = await late.InvokeAsync<List<EpochMetrics>>(TrainingHubMethods.SubscribeToJob, job.Id);
 
-        var live = new List<EpochMetrics>();
-        Job? final = null;
-        using var timeout = new CancellationTokenSource(Timeout);
-        while (final is null)
-        {
-            switch (await received.Reader.ReadAsync(timeout.Token))
-            {
-                case EpochMetrics metrics:
-                    live.Add(metrics);
-                    break;
-                case Job { Status: JobStatus.Succeeded or JobStatus.Failed or JobStatus.Cancelled } finished:
-                    final = finished;
-                    break;
-            }
-        }
+        var (live, final) = await received.UntilFinishedAsync(Timeout);
 
         Assert.Equal(JobStatus.Succeeded, final.Status);
         Assert.True(stored.Count >= 2, $"the late subscriber should get the first epochs back, got {stored.Count}");
@@ -68,7 +52,7 @@ public sealed class TrainingHubTests : IDisposable
         Assert.Equal(60, final.Epoch);
         Assert.All(stored.Concat(live), m => Assert.Equal(job.Id, m.JobId));
         // Nothing after the final update.
-        Assert.False(received.Reader.TryRead(out var extra), $"unexpected event after the final JobUpdated: {extra}");
+        Assert.False(received.TryReadMore(out var extra), $"unexpected event after the final JobUpdated: {extra}");
     }
 
     [Fact]
@@ -132,7 +116,8 @@ public sealed class TrainingHubTests : IDisposable
     }
 
     /// <summary>Spirals with a wide network and small batches: a few tens of milliseconds per epoch.</summary>
-    private static SubmitJobRequest SlowSpirals(int epochs) => new()
+    /// <summary>Spirals through a wide network in batches of 4: an epoch takes long enough to subscribe between two.</summary>
+    internal static SubmitJobRequest SlowSpirals(int epochs) => new()
     {
         Name = "hub-test",
         DatasetId = "spirals",

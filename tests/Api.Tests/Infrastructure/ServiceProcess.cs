@@ -2,6 +2,10 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 using System.Text;
+using BackpropService.Contracts;
+using BackpropService.Contracts.Json;
+using Microsoft.AspNetCore.SignalR.Client;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace BackpropService.Api.Tests.Infrastructure;
 
@@ -96,6 +100,14 @@ public sealed class ServiceProcess : IAsyncDisposable
         lock (_clients) _clients.Add(client);
         return client;
     }
+
+    /// <summary>A connection to the process's training hub that sends the admin key; not started.</summary>
+    public HubConnection CreateHubConnection() =>
+        new HubConnectionBuilder()
+            .WithUrl(new Uri(BaseAddress, TrainingHubMethods.Path),
+                options => options.AccessTokenProvider = () => Task.FromResult<string?>(ServiceFactory.AdminKey))
+            .AddJsonProtocol(options => ContractJson.Configure(options.PayloadSerializerOptions))
+            .Build();
 
     /// <summary>
     /// Ends the process with SIGKILL, as the kernel's out-of-memory killer or a native fault would: no shutdown

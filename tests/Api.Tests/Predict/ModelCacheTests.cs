@@ -1,4 +1,5 @@
 using System.Net;
+using BackpropService.Api.Cluster;
 using BackpropService.Api.Models;
 using BackpropService.Api.Options;
 using BackpropService.Api.Persistence;
@@ -83,7 +84,7 @@ public sealed class ModelCacheTests
         await using var factory = database.CreateFactory();
         var model = await factory.CreateClient().ImportAsync(PredictClient.XorModel(), "net");
         var counting = new CountingFactory(factory.Services.GetRequiredService<IDbContextFactory<BackpropDbContext>>());
-        var cache = new ModelCache(counting, Microsoft.Extensions.Options.Options.Create(new ServiceLimits()));
+        var cache = new ModelCache(counting, Microsoft.Extensions.Options.Options.Create(new ServiceLimits()), new NoPeerProcesses());
 
         Assert.Equal(model.Id, (await cache.ResolveAsync("net", default))!.Id);
         Assert.Equal(model.Id, (await cache.ResolveAsync(model.Id, default))!.Id);
@@ -110,7 +111,7 @@ public sealed class ModelCacheTests
         var large = await client.ImportAsync(PredictClient.XorModel(seed: 3, hidden: 64), "large");
         // Room for the large model and one small one, not both small ones besides: 2 models, where a count would keep 3.
         var cache = new ModelCache(factory.Services.GetRequiredService<IDbContextFactory<BackpropDbContext>>(),
-            Microsoft.Extensions.Options.Options.Create(new ServiceLimits { ModelCacheBytes = 1_500 }));
+            Microsoft.Extensions.Options.Options.Create(new ServiceLimits { ModelCacheBytes = 1_500 }), new NoPeerProcesses());
 
         Assert.Equal(184, (await cache.ResolveAsync(small1.Id, default))!.WeightBytes);
         await cache.ResolveAsync(small2.Id, default);
@@ -125,7 +126,7 @@ public sealed class ModelCacheTests
 
         // A model larger than the whole budget answers its request and is not kept.
         var tight = new ModelCache(factory.Services.GetRequiredService<IDbContextFactory<BackpropDbContext>>(),
-            Microsoft.Extensions.Options.Options.Create(new ServiceLimits { ModelCacheBytes = 1_000 }));
+            Microsoft.Extensions.Options.Options.Create(new ServiceLimits { ModelCacheBytes = 1_000 }), new NoPeerProcesses());
         Assert.Equal(large.Id, (await tight.ResolveAsync("large", default))!.Id);
         Assert.Equal(0, tight.Count);
         Assert.Equal(0, tight.Bytes);
@@ -140,7 +141,7 @@ public sealed class ModelCacheTests
         var v1 = await client.ImportAsync(PredictClient.XorModel(seed: 1), "net");
         var gate = new ReadGate("ModelContents");
         var options = database.CreateOptions().AddInterceptors(gate).Options;
-        var cache = new ModelCache(new OptionsFactory(options), Microsoft.Extensions.Options.Options.Create(new ServiceLimits()));
+        var cache = new ModelCache(new OptionsFactory(options), Microsoft.Extensions.Options.Options.Create(new ServiceLimits()), new NoPeerProcesses());
 
         // A load reads "net" = v1 from the database and is held just after its reads ...
         gate.Close();
@@ -148,7 +149,7 @@ public sealed class ModelCacheTests
         await gate.Held.WaitAsync(TimeSpan.FromSeconds(10));
         // ... while v2 is stored and committed, announced as the job runner and the import announce it.
         string v2;
-        using (cache.BeginWrite("net", modelId: null))
+        await using (cache.BeginWrite("net", modelId: null))
             v2 = (await client.ImportAsync(PredictClient.XorModel(seed: 2), "net")).Id;
         gate.Open();
         Assert.Equal(v1.Id, (await slow)!.Id); // it answers the request that started before the write,
