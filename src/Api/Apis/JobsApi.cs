@@ -158,7 +158,7 @@ public static class JobsApi
     {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         if (await db.CheckJobOwnerAsync(id, user, cancellationToken) is { } refused) return refused;
-        var (job, wasActive) = await RequestCancelAsync(db, id, cancellations, events, cancellationToken);
+        var (job, wasActive) = await RequestCancelAsync(db, id, cancellations, peers, events, cancellationToken);
         if (job is null) return ApiProblems.NotFound("Job", id);
         if (wasActive || job.Status == JobStatus.Cancelled) return TypedResults.Accepted($"/api/jobs/{id}", job);
         return ApiProblems.Conflict($"The job has already {WireName.Of(job.Status)}; only queued or running jobs can be cancelled.");
@@ -170,7 +170,8 @@ public static class JobsApi
     /// and whether it was still queued or running.
     /// </summary>
     public static async Task<(Job? Job, bool WasActive)> RequestCancelAsync(
-        BackpropDbContext db, string id, JobCancellations cancellations, ITrainingEvents events, CancellationToken cancellationToken)
+        BackpropDbContext db, string id, JobCancellations cancellations, IPeerProcesses peers, ITrainingEvents events,
+        CancellationToken cancellationToken)
     {
         // The flag first: a job claimed right now sees it when it starts; one already training is cancelled below.
         int active = await db.Jobs.Where(j => j.Id == id && (j.Status == JobStatus.Queued || j.Status == JobStatus.Running))

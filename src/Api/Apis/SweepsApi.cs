@@ -1,5 +1,6 @@
 using System.Security.Claims;
 using BackpropService.Api.Access;
+using BackpropService.Api.Cluster;
 using BackpropService.Api.Datasets;
 using BackpropService.Api.Mapping;
 using BackpropService.Api.Models;
@@ -149,7 +150,7 @@ public static class SweepsApi
 
     public static async Task<Results<Accepted<Sweep>, ProblemHttpResult>> CancelSweep(
         string id, ClaimsPrincipal user, IDbContextFactory<BackpropDbContext> dbFactory, JobCancellations cancellations,
-        ITrainingEvents events, CancellationToken cancellationToken)
+        IPeerProcesses peers, ITrainingEvents events, CancellationToken cancellationToken)
     {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         var owner = await db.Sweeps.Where(s => s.Id == id).Select(s => new { s.CreatedByKeyId, s.CreatedByName }).FirstOrDefaultAsync(cancellationToken);
@@ -159,7 +160,7 @@ public static class SweepsApi
         var active = await db.Jobs.Where(j => j.SweepId == id && (j.Status == JobStatus.Queued || j.Status == JobStatus.Running))
             .OrderBy(j => j.SweepPoint).Select(j => j.Id).ToListAsync(cancellationToken);
         // Each job as POST /api/jobs/{id}/cancel cancels it (the sweep's creator is each job's creator).
-        foreach (string jobId in active) await JobsApi.RequestCancelAsync(db, jobId, cancellations, events, cancellationToken);
+        foreach (string jobId in active) await JobsApi.RequestCancelAsync(db, jobId, cancellations, peers, events, cancellationToken);
 
         var sweep = (await db.GetSweepAsync(id, cancellationToken))!;
         if (active.Count == 0 && sweep.Status != SweepStatus.Cancelled)
