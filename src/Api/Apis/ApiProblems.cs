@@ -28,13 +28,6 @@ public static class ApiProblems
         StatusCodes.Status413PayloadTooLarge, "The upload is too large.", "body",
         $"Uploads may be at most {limit:N0} bytes (configuration: Limits:MaxUploadBytes).");
 
-    /// <summary>503 with <c>Retry-After</c> (whole seconds): the request is fine, but the service has no room for it now.</summary>
-    public static ProblemHttpResult Busy(HttpResponse response, TimeSpan retryAfter, string detail)
-    {
-        response.Headers.RetryAfter = ((int)Math.Ceiling(retryAfter.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
-        return Problem(StatusCodes.Status503ServiceUnavailable, "The service is busy; try again shortly.", "body", detail);
-    }
-
     /// <summary>
     /// 429 for a key that already has <paramref name="limit"/> jobs queued. No Retry-After: a place frees up when one
     /// of the key's queued jobs starts, which depends on the jobs ahead of it, or when the caller cancels one.

@@ -1,6 +1,7 @@
 using System.Security.Claims;
 using BackpropService.Api.Access;
 using BackpropService.Api.Datasets;
+using BackpropService.Api.Http;
 using BackpropService.Api.Mapping;
 using BackpropService.Api.OpenApi;
 using BackpropService.Api.Options;
@@ -127,9 +128,9 @@ public static class DatasetsApi
         // Held until the dataset is stored or refused: parsing and storing are what take memory.
         using var parsing = await uploads.AcquireAsync(cancellationToken);
         if (!parsing.IsAcquired)
-            return ApiProblems.Busy(request.HttpContext.Response, DatasetUploadLimiter.RetryAfter,
-                $"Other uploads are being read; {limits.Value.MaxQueuedUploads} more may wait (Limits:MaxQueuedUploads). " +
-                $"Send it again in {DatasetUploadLimiter.RetryAfter.TotalSeconds:0} seconds.");
+            return RateLimitRejection.Answer(request.HttpContext.Response, parsing,
+                $"Other uploads are being read; {limits.Value.MaxQueuedUploads} more may wait (Limits:MaxQueuedUploads)",
+                DatasetUploadLimiter.RetryAfter);
 
         Dataset dataset;
         string defaultName = StripExtensions((file ?? images)!.FileName);

@@ -1,4 +1,4 @@
-using System.Threading.RateLimiting;
+using BackpropService.Api.Http;
 using BackpropService.Api.Options;
 using Microsoft.Extensions.Options;
 
@@ -8,25 +8,11 @@ namespace BackpropService.Api.Datasets;
 /// Lets one dataset upload be parsed and stored at a time, with <see cref="ServiceLimits.MaxQueuedUploads"/> more
 /// waiting in arrival order: a parse may hold up to <c>Limits:MaxDatasetBytes</c> of numbers and then a stored copy
 /// of them, so two at once would double the service's peak memory. Receiving the form is not limited (ASP.NET Core
-/// buffers uploaded files to disk), so a slow client never holds the parser.
+/// buffers uploaded files to disk), so a slow client never holds the parser. Hold the lease until the dataset is stored
+/// or refused.
 /// </summary>
-public sealed class DatasetUploadLimiter(IOptions<ServiceLimits> limits) : IDisposable
+public sealed class DatasetUploadLimiter(IOptions<ServiceLimits> limits) : WorkSlots(1, limits.Value.MaxQueuedUploads)
 {
     /// <summary>What a refused upload is told to wait: about one parse of a large file.</summary>
     public static readonly TimeSpan RetryAfter = TimeSpan.FromSeconds(10);
-
-    private readonly ConcurrencyLimiter _limiter = new(new ConcurrencyLimiterOptions
-    {
-        PermitLimit = 1,
-        QueueLimit = limits.Value.MaxQueuedUploads,
-        QueueProcessingOrder = QueueProcessingOrder.OldestFirst,
-    });
-
-    /// <summary>
-    /// Waits for the parser; the lease is acquired, or not when the queue is full (answer 503). Dispose the lease when
-    /// the dataset is stored or refused.
-    /// </summary>
-    public ValueTask<RateLimitLease> AcquireAsync(CancellationToken cancellationToken) => _limiter.AcquireAsync(1, cancellationToken);
-
-    public void Dispose() => _limiter.Dispose();
 }

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Threading.RateLimiting;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.Extensions.Options;
 
@@ -28,16 +29,24 @@ public static class RateLimitRejection
     }
 
     /// <summary>Answers <paramref name="context"/> for the refused <paramref name="lease"/>; <paramref name="limit"/> says what the limit allows.</summary>
-    public static async ValueTask WriteAsync(HttpContext context, RateLimitLease lease, string limit)
+    public static async ValueTask WriteAsync(HttpContext context, RateLimitLease lease, string limit) =>
+        await Answer(context.Response, lease, limit).ExecuteAsync(context);
+
+    /// <summary>
+    /// The answer for the refused <paramref name="lease"/>, for an endpoint to return (sets <c>Retry-After</c> on
+    /// <paramref name="response"/>). <paramref name="busyRetryAfter"/>: what a caller refused by a concurrency limiter is
+    /// told to wait, about one unit of the work it guards (default 1 s).
+    /// </summary>
+    public static ProblemHttpResult Answer(HttpResponse response, RateLimitLease lease, string limit, TimeSpan? busyRetryAfter = null)
     {
         bool overRate = lease.TryGetMetadata(MetadataName.RetryAfter, out TimeSpan retryAfter);
-        int seconds = overRate ? Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds)) : BusyRetryAfterSeconds;
-        context.Response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
-        await TypedResults.Problem(
+        if (!overRate) retryAfter = busyRetryAfter ?? TimeSpan.FromSeconds(BusyRetryAfterSeconds);
+        int seconds = Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds));
+        response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
+        return TypedResults.Problem(
             statusCode: overRate ? StatusCodes.Status429TooManyRequests : StatusCodes.Status503ServiceUnavailable,
             title: overRate ? "Too many requests." : "The service is busy.",
             detail: $"{limit}. Retry after {seconds} s (the Retry-After header).",
-            extensions: new Dictionary<string, object?> { ["retryAfterSeconds"] = seconds })
-            .ExecuteAsync(context);
+            extensions: new Dictionary<string, object?> { ["retryAfterSeconds"] = seconds });
     }
 }

@@ -1,5 +1,7 @@
+using BackpropService.Api.Options;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
+using Npgsql;
 
 namespace BackpropService.Api.Persistence;
 
@@ -18,7 +20,12 @@ public static class PersistenceExtensions
         var provider = ProviderFrom(builder.Configuration[ProviderSetting]);
         string connectionString = ConnectionStringFor(provider, builder.Configuration.GetConnectionString("Default"));
         if (provider == DatabaseProvider.Postgres)
+        {
+            var training = builder.Configuration.GetSection(TrainingWorkerOptions.Section).Get<TrainingWorkerOptions>() ?? new TrainingWorkerOptions();
+            connectionString = EndStalledTransactions(connectionString,
+                TimeSpan.FromSeconds(Math.Max(training.LeaseSeconds, MinimumStalledTransactionSeconds)));
             builder.Services.AddDbContextFactory<BackpropDbContext, PostgresContextFactory>(options => options.UseDatabase(provider, connectionString));
+        }
         else
             builder.Services.AddDbContextFactory<BackpropDbContext>(options => options.UseDatabase(provider, connectionString));
         builder.Services.AddHealthChecks()
@@ -49,6 +56,25 @@ public static class PersistenceExtensions
         if (connection.DefaultTimeout < 30) connection.DefaultTimeout = 30;
         options.UseSqlite(connection.ToString()).AddInterceptors(new SqlitePragmaInterceptor());
         return options;
+    }
+
+    /// <summary>The shortest time a transaction may idle before PostgreSQL ends it (see <see cref="EndStalledTransactions"/>).</summary>
+    public const int MinimumStalledTransactionSeconds = 5;
+
+    /// <summary>
+    /// Has PostgreSQL end a session of this process that idles inside a transaction for longer than
+    /// <paramref name="limit"/> (<c>idle_in_transaction_session_timeout</c>). A worker that stops halfway through an
+    /// epoch's write (paused, swapped out, cut off from the network) holds the job's row lock, and nobody could take the
+    /// job over when its lease runs out; with this, its transaction ends about a lease later, the lock goes with it,
+    /// another worker takes the job over, and the fence (<see cref="JobLease"/>) refuses the stalled worker's writes when
+    /// it comes back. The service's own transactions never idle that long: they run a few statements back to back.
+    /// </summary>
+    public static string EndStalledTransactions(string connectionString, TimeSpan limit)
+    {
+        var connection = new NpgsqlConnectionStringBuilder(connectionString);
+        string setting = $"-c idle_in_transaction_session_timeout={(long)limit.TotalMilliseconds}";
+        connection.Options = string.IsNullOrWhiteSpace(connection.Options) ? setting : $"{connection.Options} {setting}";
+        return connection.ConnectionString;
     }
 
     private static string ConnectionStringFor(DatabaseProvider provider, string? configured) =>
