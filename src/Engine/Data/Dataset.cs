@@ -43,6 +43,16 @@ public sealed class Dataset
     public int Features { get; }
     public int Outputs { get; }
 
+    /// <summary>The features as channels × height × width (IDX images: 1 × rows × columns), or null for a flat vector.</summary>
+    public TensorShape? Shape
+    {
+        get => _shape;
+        init => _shape = value is not { } shape || shape.Length == Features ? value
+            : throw new ArgumentException($"the shape {shape} holds {shape.Length} values, the dataset has {Features} features.", nameof(Shape));
+    }
+
+    private readonly TensorShape? _shape;
+
     /// <summary>Row-major samples × features.</summary>
     public float[] Inputs { get; }
 
