@@ -86,10 +86,34 @@ public static class EngineMapping
     public static LearningTask ToContract(this TaskKind task) =>
         task == TaskKind.Classification ? LearningTask.Classification : LearningTask.Regression;
 
+    /// <summary>A layer as the engine builds it; the shape has every default filled in (the job validator made it).</summary>
+    public static LayerSpec ToEngine(this LayerShape layer) => layer.Type switch
+    {
+        LayerType.Dense => LayerSpec.Dense(layer.Size ?? 0, (layer.Activation ?? Activation.Identity).ToEngine()),
+        LayerType.Conv2d => LayerSpec.Conv2d(layer.Filters ?? 0, layer.Kernel ?? 0, (layer.Activation ?? Activation.Identity).ToEngine(),
+            layer.Stride ?? 1, layer.Padding ?? 0),
+        LayerType.MaxPool => LayerSpec.MaxPool(layer.Size ?? 0),
+        LayerType.Dropout => LayerSpec.Dropout(layer.Rate ?? 0),
+        _ => throw new ArgumentOutOfRangeException(nameof(layer), layer.Type, null),
+    };
+
+    /// <summary>A layer as the API shows it: only the fields of its type.</summary>
+    public static LayerShape ToContract(this LayerSpec layer) => layer.Kind switch
+    {
+        LayerKind.Dense => new LayerShape(layer.Size, layer.Activation.ToContract()),
+        LayerKind.Conv2d => new LayerShape(null, layer.Activation.ToContract())
+        {
+            Type = LayerType.Conv2d, Filters = layer.Filters, Kernel = layer.Kernel, Stride = layer.Stride, Padding = layer.Padding,
+        },
+        LayerKind.MaxPool => new LayerShape(layer.PoolSize, null) { Type = LayerType.MaxPool },
+        LayerKind.Dropout => new LayerShape(null, null) { Type = LayerType.Dropout, Rate = layer.Rate },
+        _ => throw new ArgumentOutOfRangeException(nameof(layer), layer.Kind, null),
+    };
+
     /// <summary>The engine's options for a job; <paramref name="threads"/> comes from the service configuration.</summary>
     public static TrainingOptions ToEngine(this JobOptions options, int threads) => new()
     {
-        Layers = options.Layers.Select(l => new LayerSpec(l.Size, l.Activation.ToEngine())).ToList(),
+        Layers = options.Layers.Select(ToEngine).ToList(),
         Cost = options.Cost.ToEngine(),
         Optimizer = options.Optimizer.ToEngine(),
         LearningRate = options.LearningRate,

@@ -40,7 +40,7 @@ public static class ModelStore
                 Inputs = model.Inputs,
                 Outputs = model.Outputs,
                 Classes = model.ClassNames?.ToList(),
-                Layers = EntityMapping.Write(model.Layers.Select(l => new LayerShape(l.Size, l.Activation.ToContract())).ToList()),
+                Layers = EntityMapping.Write(model.Layers.Select(l => l.ToContract()).ToList()),
                 Metrics = metrics is null ? null : EntityMapping.Write(metrics),
                 CreatedAt = DateTime.UtcNow,
                 Content = null,

@@ -32,8 +32,21 @@ public static class Format
     public static string Status(JobStatus status) => WireName.Of(status);
 
     /// <summary>A network's layers as "30 leakyRelu–10 softmax", each activation spelled as the API spells it.</summary>
-    public static string Layers(IEnumerable<LayerShape> layers) =>
-        string.Join("–", layers.Select(layer => $"{layer.Size} {WireName.Of(layer.Activation)}"));
+    public static string Layers(IEnumerable<LayerShape> layers) => string.Join("–", layers.Select(Layer));
+
+    /// <summary>One layer as the API spells it: "30 relu", "conv2d 20×5×5 relu", "maxPool 2", "dropout 0.5".</summary>
+    public static string Layer(LayerShape layer)
+    {
+        string activation = layer.Activation is { } σ ? " " + WireName.Of(σ) : "";
+        return layer.Type switch
+        {
+            LayerType.Conv2d => $"conv2d {layer.Filters}×{layer.Kernel}×{layer.Kernel}"
+                + (layer.Stride is > 1 ? $" stride {layer.Stride}" : "") + (layer.Padding is > 0 ? $" pad {layer.Padding}" : "") + activation,
+            LayerType.MaxPool => $"maxPool {layer.Size}",
+            LayerType.Dropout => string.Create(CultureInfo.InvariantCulture, $"dropout {layer.Rate}"),
+            _ => $"{layer.Size}{activation}",
+        };
+    }
 
     /// <summary>Remaining time, from the mean of the measured epoch times (null until one epoch is measured).</summary>
     public static TimeSpan? Eta(Job job, IReadOnlyCollection<double> epochSeconds)
