@@ -59,4 +59,8 @@ public static class Format
 
     public static string Date(DateTimeOffset? at) =>
         at is { } t ? t.ToLocalTime().ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture) : "—";
+
+    /// <summary>A dataset's shape as channels×height×width ("1×28×28"); null for a flat dataset.</summary>
+    public static string? Shape(IReadOnlyList<int>? shape) =>
+        shape is { Count: > 0 } ? string.Join("×", shape.Select(size => size.ToString(CultureInfo.InvariantCulture))) : null;
 }
