@@ -62,7 +62,7 @@ public sealed class TrainedModel
     public IReadOnlyList<LayerSpec> Layers => Network.Specs;
 
     /// <summary>The network's shape: its input (flat, or channels × height × width) and its layers.</summary>
-    public NetworkShape Shape => new(Inputs, Layers);
+    public NetworkShape Shape => Network.Shape;
 
     /// <summary>
     /// Runs one raw (unnormalized) sample through the model: normalizes it as during training, then writes
@@ -150,8 +150,6 @@ public sealed class TrainedModel
             // The engine's own rules, before anything is sized by the file's numbers.
             if (shape.Check(NetworkLimits.Engine) is [var violation, ..])
                 throw new InvalidDataException($"its network is not one the engine builds ({violation.Field}: {violation.Reason}).");
-            int inputs = shape.Inputs;
-            IReadOnlyList<LayerSpec> layers = shape.Layers;
             var cost = BinaryFields.ReadEnum<CostKind>(reader);
             int classCount = reader.ReadInt32();
             if (classCount < -1 || classCount > MaxClasses) throw new InvalidDataException($"the model claims {classCount} classes.");
@@ -169,7 +167,7 @@ public sealed class TrainedModel
             Network<float> network;
             try
             {
-                network = new Network<float>(inputs, layers);
+                network = new Network<float>(shape);
             }
             catch (ArgumentException e)
             {

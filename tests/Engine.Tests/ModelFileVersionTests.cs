@@ -37,6 +37,36 @@ public class ModelFileVersionTests
     }
 
     [Fact]
+    public void A_convolutional_model_round_trips_exactly_with_its_input_shape_and_layers()
+    {
+        var shape = new NetworkShape(2 * 9 * 9,
+        [
+            LayerSpec.Conv2d(3, 3, ActivationKind.Relu, stride: 2, padding: 1),
+            LayerSpec.MaxPool(2),
+            LayerSpec.Dropout(0.25),
+            LayerSpec.Dense(4, ActivationKind.Softmax),
+        ]) { InputShape = new TensorShape(2, 9, 9) };
+        var network = new Network<float>(shape);
+        var random = new Random(5);
+        for (int i = 0; i < network.Parameters.Length; i++) network.Parameters[i] = (float)(random.NextDouble() - 0.5);
+        var model = new TrainedModel(network, Normalizer.Fit(NormalizationKind.None, new Dataset("d", TaskKind.Regression, 162, 4, new float[162], new float[4])),
+            TaskKind.Regression, null, CostKind.Quadratic, null);
+
+        byte[] file = model.ToBytes();
+        TrainedModel loaded = TrainedModel.FromBytes(file);
+
+        Assert.Equal(shape.InputShape, loaded.Shape.InputShape);
+        Assert.Equal(shape.Layers, loaded.Layers);
+        Assert.Equal(network.Parameters, loaded.Network.Parameters);
+        Assert.Equal(file, loaded.ToBytes());
+        float[] input = Enumerable.Range(0, 162).Select(i => (float)Math.Sin(i)).ToArray();
+        float[] expected = new float[4], actual = new float[4];
+        model.Predict(input, expected);
+        loaded.Predict(input, actual);
+        Assert.Equal(expected, actual);
+    }
+
+    [Fact]
     public void The_shape_of_a_convolutional_network_is_read_from_the_first_bytes_with_every_layer_setting()
     {
         LayerSpec[] layers =
