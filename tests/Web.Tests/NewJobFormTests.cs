@@ -44,6 +44,83 @@ public sealed partial class NewJobFormTests(BrowserFixture browser) : IClassFixt
         Assert.Empty(await host.Http.GetAsync<List<Job>>("api/jobs"));
     }
 
+    [Fact]
+    public async Task Switching_a_rows_type_shows_only_that_types_fields_filled_with_defaults_and_the_rows_move_up_and_down()
+    {
+        await using var host = new DashboardHost();
+        var page = await browser.NewPageAsync(host.BaseAddress);
+        await page.GotoAsync("/");
+        await Expect(page.Locator("#no-jobs")).ToBeVisibleAsync();
+
+        // XOR: 8 tanh, 2 softmax; a new row goes in before the output.
+        await page.ClickAsync("#preset-xor");
+        await page.ClickAsync("#add-layer");
+        var row = page.Locator(".layer[data-layer='1']");
+        await Expect(page.Locator("#layer-size-1")).ToHaveValueAsync("16");
+
+        await page.SelectOptionAsync("#layer-type-1", new SelectOptionValue { Label = "conv2d" });
+        await Expect(row).ToHaveAttributeAsync("data-type", "conv2d");
+        await Expect(page.Locator("#layer-filters-1")).ToHaveValueAsync("16");
+        await Expect(page.Locator("#layer-kernel-1")).ToHaveValueAsync("3");
+        await Expect(page.Locator("#layer-stride-1")).ToHaveValueAsync("1");
+        await Expect(page.Locator("#layer-padding-1")).ToHaveValueAsync("0");
+        await Expect(page.Locator("#layer-activation-1 option:checked")).ToHaveTextAsync("relu");
+        await Expect(row.Locator("input")).ToHaveCountAsync(4);
+        await page.FillAsync("#layer-kernel-1", "5");
+
+        await page.SelectOptionAsync("#layer-type-1", new SelectOptionValue { Label = "maxPool" });
+        await Expect(page.Locator("#layer-pool-1")).ToHaveValueAsync("2");
+        await Expect(row.Locator("input")).ToHaveCountAsync(1);
+        await Expect(page.Locator("#layer-activation-1")).ToHaveCountAsync(0);
+
+        await page.SelectOptionAsync("#layer-type-1", new SelectOptionValue { Label = "dropout" });
+        await Expect(page.Locator("#layer-rate-1")).ToHaveValueAsync("0.5");
+        await Expect(row.Locator("input")).ToHaveCountAsync(1);
+
+        // Back to conv2d: what was typed there is still there.
+        await page.SelectOptionAsync("#layer-type-1", new SelectOptionValue { Label = "conv2d" });
+        await Expect(page.Locator("#layer-kernel-1")).ToHaveValueAsync("5");
+        await Expect(page.Locator("#layer-size-1")).ToHaveCountAsync(0);
+
+        // Up: the conv row goes first and the dense 8 tanh row second.
+        await page.ClickAsync("#layer-up-1");
+        await Expect(page.Locator(".layer[data-layer='0']")).ToHaveAttributeAsync("data-type", "conv2d");
+        await Expect(page.Locator("#layer-kernel-0")).ToHaveValueAsync("5");
+        await Expect(page.Locator("#layer-size-1")).ToHaveValueAsync("8");
+        await Expect(page.Locator("#layer-up-0")).ToBeDisabledAsync();
+        await Expect(page.Locator("#layer-down-2")).ToBeDisabledAsync();
+        await page.ClickAsync("#layer-down-0");
+        await Expect(page.Locator(".layer[data-layer='1']")).ToHaveAttributeAsync("data-type", "conv2d");
+        await page.ClickAsync("#layer-remove-1");
+        await Expect(page.Locator(".layer")).ToHaveCountAsync(2);
+        await Expect(page.Locator("#layer-size-1")).ToHaveValueAsync("2");
+    }
+
+    [Fact]
+    public async Task The_convolutional_mnist_preset_fills_six_rows_and_asks_for_an_upload_when_there_is_no_mnist()
+    {
+        await using var host = new DashboardHost();
+        var page = await browser.NewPageAsync(host.BaseAddress);
+        await page.GotoAsync("/");
+        await Expect(page.Locator("#no-jobs")).ToBeVisibleAsync();
+
+        await page.ClickAsync("#preset-mnist-conv");
+
+        string[] types = ["conv2d", "maxPool", "conv2d", "maxPool", "dense", "dense"];
+        await Expect(page.Locator(".layer")).ToHaveCountAsync(types.Length);
+        for (int i = 0; i < types.Length; i++)
+            await Expect(page.Locator($".layer[data-layer='{i}']")).ToHaveAttributeAsync("data-type", types[i]);
+        await Expect(page.Locator("#layer-filters-0")).ToHaveValueAsync("20");
+        await Expect(page.Locator("#layer-kernel-0")).ToHaveValueAsync("5");
+        await Expect(page.Locator("#layer-pool-1")).ToHaveValueAsync("2");
+        await Expect(page.Locator("#layer-filters-2")).ToHaveValueAsync("40");
+        await Expect(page.Locator("#layer-size-4")).ToHaveValueAsync("100");
+        await Expect(page.Locator("#layer-activation-5 option:checked")).ToHaveTextAsync("softmax");
+        await Expect(page.Locator("#job-optimizer option:checked")).ToHaveTextAsync("momentum");
+        await Expect(page.Locator("#job-init option:checked")).ToHaveTextAsync("he");
+        await Expect(page.Locator(".alert.info")).ToContainTextAsync("Upload MNIST first");
+    }
+
     [GeneratedRegex(@"^The output layer must have 2 neurons to match dataset 'xor' \(2 outputs\), got 3\.$")]
     private static partial Regex OutputSizeMessage();
 
