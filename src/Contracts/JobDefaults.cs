@@ -14,4 +14,16 @@ public static class JobDefaults
     public const ulong Seed = 42;
     public const double ValidationSplit = 0.1;
     public const Normalization Normalize = Normalization.None;
+
+    /// <summary>A layer without <c>type</c> is fully connected.</summary>
+    public const LayerType LayerType = Contracts.LayerType.Dense;
+
+    /// <summary>conv2d: the kernel moves one value at a time.</summary>
+    public const int ConvStride = 1;
+
+    /// <summary>conv2d: no zeros around the input ("valid" convolution: the output is smaller than the input).</summary>
+    public const int ConvPadding = 0;
+
+    /// <summary>conv2d: ReLU, what convolutions are almost always followed by (a dense layer's activation has no default).</summary>
+    public const Activation ConvActivation = Activation.Relu;
 }

@@ -9,7 +9,7 @@ namespace BackpropService.Api.Sweeps;
 
 /// <summary>
 /// A setting a sweep varies: a path into the job request as its JSON spells it, fields by name and list items by
-/// 0-based index: <c>learningRate</c>, <c>layers[0].size</c>, <c>layers[1].activation</c>, a whole layer
+/// 0-based index: <c>learningRate</c>, <c>layers[0].size</c>, <c>layers[1].activation</c>, <c>layers[0].filters</c>, a whole layer
 /// (<c>layers[1]</c>) or whole architectures (<c>layers</c>). The path is checked against the request's serialization
 /// contract, so it names a field that exists and knows whether it holds a whole number. A job's stored options use the
 /// request's field names, so the same path reads a job's value back.
@@ -143,7 +143,7 @@ public sealed class SweepSetting
     }
 
     private static string Settable(JsonTypeInfo request) =>
-        string.Join(", ", request.Properties.Select(p => p.Name).Where(name => !Fixed.Contains(name))) + ", and in a layer: layers[i].size, layers[i].activation";
+        string.Join(", ", request.Properties.Select(p => p.Name).Where(name => !Fixed.Contains(name))) + ", and in a layer: layers[i].size, layers[i].activation (conv2d: layers[i].filters, .kernel, .stride, .padding; dropout: layers[i].rate)";
 
     /// <summary>"layers[0].size" → layers, [0], size; null when it is not of that form.</summary>
     private static List<Segment>? Split(string path)

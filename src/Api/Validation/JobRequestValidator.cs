@@ -2,6 +2,7 @@ using BackpropService.Api.Mapping;
 using BackpropService.Api.Models;
 using BackpropService.Api.Options;
 using BackpropService.Contracts;
+using BackpropService.Engine;
 using BackpropService.Engine.Data;
 using BackpropService.Engine.Training;
 
@@ -55,20 +56,7 @@ public static class JobRequestValidator
         else
         {
             for (int i = 0; i < request.Layers.Count; i++)
-            {
-                var layer = request.Layers[i];
-                if (layer is null)
-                {
-                    errors.Add($"layers[{i}]", "The layer is missing: give { \"size\": n, \"activation\": \"...\" }.");
-                    continue;
-                }
-                if (layer.Size is null)
-                    errors.Add($"layers[{i}].size", "Required: the number of neurons.");
-                if (layer.Activation is null)
-                    errors.Add($"layers[{i}].activation", $"Required: one of {WireName.Accepted<Activation>()}.");
-                if (layer.Size is { } size && layer.Activation is { } activation)
-                    layers.Add(new LayerShape(size, activation));
-            }
+                if (LayerRequestValidator.Validate(request.Layers[i], i, errors) is { } layer) layers.Add(layer);
         }
 
         if (request.Epochs is null)
@@ -92,13 +80,20 @@ public static class JobRequestValidator
         return errors.Any ? null : options;
     }
 
-    /// <summary>Asks the engine for every rule the options break on this dataset, under the service's limits.</summary>
+    /// <summary>
+    /// Asks the engine for every rule the options break on this dataset, under the service's limits: sizes, the
+    /// parameter count and the training buffers, and (with the dataset's image shape) whether each convolution and pool
+    /// fits what the layer before it gives. Nothing is allocated before these pass.
+    /// </summary>
     public static void ValidateForDataset(JobOptions options, DatasetInfo dataset, ServiceLimits limits, int threads, ValidationErrors errors)
     {
-        var data = new DataShape(dataset.Features, dataset.Outputs, dataset.Samples, dataset.Id);
+        var data = new DataShape(dataset.Features, dataset.Outputs, dataset.Samples, dataset.Id) { Shape = ShapeOf(dataset) };
         foreach (var violation in options.ToEngine(threads).Check(data, limits.ToEngine()))
             errors.Add(violation.Field == TrainingOptions.DataField ? "datasetId" : violation.Field, Sentence(violation.Reason));
     }
+
+    /// <summary>The dataset's features as channels × height × width; null for a flat dataset.</summary>
+    private static TensorShape? ShapeOf(DatasetInfo dataset) => null;
 
     /// <summary>The engine's reasons are clauses ("size must be between 1 and 100000, got 0"); problem details read as sentences.</summary>
     private static string Sentence(string reason) =>

@@ -35,7 +35,7 @@ public sealed record TrainingFootprint
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(data);
         int samples = data.Samples ?? throw new ArgumentException("the footprint depends on the number of samples.", nameof(data));
-        var shape = new NetworkShape(data.Features, options.Layers);
+        var shape = new NetworkShape(data.Features, options.Layers) { InputShape = data.Shape };
         int validation = DatasetSplit.ValidationCount(samples, options.ValidationSplit);
         int training = samples - validation;
         int batch = BatchRowsFor(options.BatchSize, training);

@@ -73,7 +73,7 @@ public sealed record TrainingOptions
         var violations = new List<RuleViolation>();
         void Add(string field, string reason) => violations.Add(new RuleViolation(field, reason));
 
-        var shape = new NetworkShape(data.Features, Layers);
+        var shape = new NetworkShape(data.Features, Layers) { InputShape = data.Shape };
         violations.AddRange(shape.Check(limits.Network, DataField));
         bool shapeIsValid = violations.Count == 0;
         if (shapeIsValid)
