@@ -36,15 +36,20 @@ public sealed record NetworkShape(int Inputs, IReadOnlyList<LayerSpec> Layers)
     public static TensorShape OutputOf(LayerSpec layer, TensorShape input) => layer.Kind switch
     {
         LayerKind.Dense => TensorShape.Flat(layer.Size),
-        // Positions of a kernel of side K with stride S over n + 2P values: ⌊(n + 2P − K) / S⌋ + 1.
-        LayerKind.Conv2d => new TensorShape(layer.Filters,
-            ConvolvedLength(input.Height, layer.Kernel, layer.Stride, layer.Padding),
-            ConvolvedLength(input.Width, layer.Kernel, layer.Stride, layer.Padding)),
+        LayerKind.Conv2d => ConvolutionOutput(input, layer.Filters, layer.Kernel, layer.Stride, layer.Padding),
         // Whole windows only: a remainder row or column is not pooled (as LibTorch and ONNX do by default).
         LayerKind.MaxPool => new TensorShape(input.Channels, Pooled(input.Height, layer.PoolSize), Pooled(input.Width, layer.PoolSize)),
         LayerKind.Dropout => input,
         _ => throw new ArgumentOutOfRangeException(nameof(layer), layer.Kind, "unknown layer kind"),
     };
+
+    /// <summary>
+    /// What a convolution of <paramref name="filters"/> kernels of side <paramref name="kernel"/> makes of an input of shape
+    /// <paramref name="input"/>: one channel per filter, and along each axis the positions of the kernel with stride S over
+    /// n + 2P values, ⌊(n + 2P − K) / S⌋ + 1.
+    /// </summary>
+    public static TensorShape ConvolutionOutput(TensorShape input, int filters, int kernel, int stride, int padding) =>
+        new(filters, ConvolvedLength(input.Height, kernel, stride, padding), ConvolvedLength(input.Width, kernel, stride, padding));
 
     /// <summary>Weights and biases, layer by layer: dense (n_in + 1) · n_out; conv2d (C_in · K² + 1) · filters.</summary>
     public long ParameterCount

@@ -64,7 +64,7 @@ public sealed class TrainedModel
     public void Predict(ReadOnlySpan<float> input, Span<float> output)
     {
         if (input.Length != Inputs) throw new ArgumentException($"expected {Inputs} inputs, got {input.Length}.", nameof(input));
-        int networkScratch = 2 * Network.MaxWidth;
+        int networkScratch = Network.PredictScratchLength;
         int needed = networkScratch + Inputs;
         float[] scratch = t_scratch is { } existing && existing.Length >= needed ? existing : (t_scratch = new float[needed]);
         Span<float> normalized = scratch.AsSpan(networkScratch, Inputs);

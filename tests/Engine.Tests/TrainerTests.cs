@@ -2,6 +2,7 @@ using BackpropService.Engine.Activations;
 using BackpropService.Engine.Costs;
 using BackpropService.Engine.Data;
 using BackpropService.Engine.Initialization;
+using BackpropService.Engine.Layers;
 using BackpropService.Engine.Optimizers;
 using BackpropService.Engine.Training;
 
@@ -189,7 +190,7 @@ public class TrainerTests
 
         double shrink = options.LearningRate * lambda / Circles.Samples; // ηλ/n
         Network<float> network = regularized.Network;
-        foreach (DenseLayer layer in network.Layers)
+        foreach (Layer layer in network.Layers)
         {
             for (int i = layer.WeightOffset; i < layer.BiasOffset; i++)
                 Assert.Equal(plain.Network.Parameters[i] - shrink * start[i], network.Parameters[i], 1e-6);
@@ -210,7 +211,7 @@ public class TrainerTests
         regularized.Train();
 
         double step = options.LearningRate * lambda / Circles.Samples; // ηλ/n
-        DenseLayer first = regularized.Network.Layers[0];
+        Layer first = regularized.Network.Layers[0];
         for (int i = first.WeightOffset; i < first.BiasOffset; i++)
             Assert.Equal(plain.Network.Parameters[i] - step * Math.Sign(start[i]), regularized.Network.Parameters[i], 1e-6);
     }

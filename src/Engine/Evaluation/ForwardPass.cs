@@ -1,5 +1,6 @@
 using BackpropService.Engine.Costs;
 using BackpropService.Engine.Data;
+using BackpropService.Engine.Layers;
 
 namespace BackpropService.Engine.Evaluation;
 
@@ -11,7 +12,7 @@ internal static class ForwardPass
     public static double Run(Network<float> network, Cost cost, Dataset data, NetworkWorkspace<float> workspace, Span<float> outputs,
         CancellationToken cancellationToken = default)
     {
-        DenseLayer outputLayer = network.Layers[^1];
+        Layer outputLayer = network.Layers[^1];
         int width = data.Outputs;
         double lossSum = 0;
         for (int start = 0; start < data.Samples; start += workspace.MaxRows)

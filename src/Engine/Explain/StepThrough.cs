@@ -1,5 +1,6 @@
 using BackpropService.Engine.Activations;
 using BackpropService.Engine.Costs;
+using BackpropService.Engine.Layers;
 
 namespace BackpropService.Engine.Explain;
 
@@ -50,7 +51,7 @@ public static class StepThrough
 
         NetworkWorkspace<double> after = updated.CreateWorkspace(1);
         updated.Forward(request.Input, 1, after);
-        DenseLayer outputLayer = updated.Layers[^1];
+        Layer outputLayer = updated.Layers[^1];
         double costAfter = cost.Loss<double>(outputLayer.Activation, after.WeightedInputs[outputLayer.Index], after.Output, request.Target, outputLayer.Outputs);
         return new StepThroughResult(output, loss, layers, after.Output.ToArray(), costAfter);
     }

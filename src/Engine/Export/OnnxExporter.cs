@@ -3,6 +3,7 @@ using System.Text.Encodings.Web;
 using System.Text.Json;
 using BackpropService.Engine.Activations;
 using BackpropService.Engine.Data;
+using BackpropService.Engine.Layers;
 using Google.Protobuf;
 using Onnx;
 

@@ -22,9 +22,14 @@ public sealed class SeededRandom
 
     private SeededRandom() { }
 
-    private static ulong SplitMix(ref ulong x)
+    private static ulong SplitMix(ref ulong x) => Mix(x += 0x9E3779B97F4A7C15UL);
+
+    /// <summary>
+    /// SplitMix64's output function: a bijection on 64 bits in which every output bit depends on every input bit, so
+    /// hashing a counter gives independent-looking values (the dropout masks' counter-based draws).
+    /// </summary>
+    internal static ulong Mix(ulong z)
     {
-        ulong z = x += 0x9E3779B97F4A7C15UL;
         z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9UL;
         z = (z ^ (z >> 27)) * 0x94D049BB133111EBUL;
         return z ^ (z >> 31);

@@ -4,6 +4,7 @@ using BackpropService.Engine.Costs;
 using BackpropService.Engine.Data;
 using BackpropService.Engine.Evaluation;
 using BackpropService.Engine.Initialization;
+using BackpropService.Engine.Layers;
 using BackpropService.Engine.Optimizers;
 using BackpropService.Engine.Randomness;
 using BackpropService.Engine.Serialization;
@@ -12,7 +13,8 @@ namespace BackpropService.Engine.Training;
 
 /// <summary>
 /// Trains a network by mini-batch gradient descent, one epoch at a time. Each mini-batch: backprop
-/// (<see cref="Network{T}.Backpropagate"/>) gives ∂C/∂θ, regularization adds its term, the optimizer steps.
+/// (<see cref="Network{T}.Backpropagate(ReadOnlySpan{T}, ReadOnlySpan{T}, int, Cost, NetworkWorkspace{T}, Span{T}, DropoutKey)"/>, with the
+/// batch's dropout masks) gives ∂C/∂θ, regularization adds its term, the optimizer steps.
 /// After each epoch the trainer reports <see cref="EpochMetrics"/> and can be snapshotted to bytes
 /// (<see cref="CreateCheckpoint"/>); <see cref="Resume"/> continues bit-identically to an uninterrupted run.
 /// Synchronous and single-owner: call it from one thread.
@@ -34,6 +36,9 @@ public sealed class Trainer
     private readonly float[] _batchTargets;
     private readonly int[] _batchLabels;
     private readonly int[] _order;
+    private readonly Layer[] _weightedLayers;
+
+    /// <summary>Per layer with weights (dense, conv2d), in layer order: Σ over the epoch's batches of ‖∂C/∂Wˡ‖.</summary>
     private readonly double[] _gradientNormSums;
     private readonly float[] _epochStartParameters;
     private readonly float[] _validationOutputs;
@@ -51,8 +56,7 @@ public sealed class Trainer
 
     private Trainer(Dataset data, TrainingOptions options)
     {
-        if (options.Check(DataShape.Of(data)) is [var first, ..])
-            throw new TrainingOptionsException(first.Field, first.Reason);
+        options.Validate(DataShape.Of(data));
         Options = options;
         (Dataset train, Dataset? validation) = DatasetSplit.Split(data, options.ValidationSplit, options.Seed);
         _normalizer = Normalizer.Fit(options.Normalization, train);
@@ -62,7 +66,7 @@ public sealed class Trainer
         _regularization = new Regularization(options.L2, options.L1, _train.Samples);
         _batchSize = TrainingFootprint.BatchRowsFor(options.BatchSize, _train.Samples);
 
-        Network = new Network<float>(data.Features, options.Layers) { Threads = options.Threads };
+        Network = new Network<float>(options.NetworkFor(DataShape.Of(data))) { Threads = options.Threads };
         WeightInitializer.Initialize(Network, options.Initialization, new SeededRandom(options.Seed ^ 0x1A17_1A11_5EED_0001UL));
         _optimizer = Optimizer.Create(options.Optimizer, Network.ParameterCount, options.Momentum);
         _shuffleRandom = new SeededRandom(options.Seed ^ 0x5A0F_F1E5_5EED_0002UL);
@@ -74,7 +78,8 @@ public sealed class Trainer
         _batchTargets = new float[_batchSize * data.Outputs];
         _batchLabels = new int[_batchSize];
         _order = new int[_train.Samples];
-        _gradientNormSums = new double[Network.Layers.Count];
+        _weightedLayers = Network.Layers.Where(l => l.HasWeights).ToArray();
+        _gradientNormSums = new double[_weightedLayers.Length];
         _epochStartParameters = new float[Network.ParameterCount];
         _validationOutputs = new float[(_validation?.Samples ?? 0) * data.Outputs];
     }
@@ -137,9 +142,9 @@ public sealed class Trainer
     public static TrainedModel ReadCurrentModel(ReadOnlySpan<byte> checkpoint, Dataset data) =>
         ReadCheckpoint(checkpoint, data, (reader, options) =>
         {
-            options.Validate(data.Features, data.Outputs);
+            options.Validate(DataShape.Of(data) with { Samples = null }); // the weights only: no trainer buffers to size
             ReadProgress(reader, options);
-            var network = new Network<float>(data.Features, options.Layers);
+            var network = new Network<float>(options.NetworkFor(DataShape.Of(data)));
             ReadParameters(reader, network.Parameters, "weights");
             // The rest (optimizer and schedule state, best weights) only matters to a run that continues.
             reader.BaseStream.Seek(0, SeekOrigin.End);
@@ -224,7 +229,8 @@ public sealed class Trainer
                 if (_train.Labels is { } trainLabels) _batchLabels[r] = trainLabels[sample];
             }
 
-            float batchLoss = Network.Backpropagate(_batchInputs, _batchTargets, rows, _cost, _workspace, _gradients);
+            // The batch's number within the epoch fixes its dropout masks, so a resumed run draws the same ones.
+            float batchLoss = Network.Backpropagate(_batchInputs, _batchTargets, rows, _cost, _workspace, _gradients, new DropoutKey(Options.Seed, epoch, batches));
             if (!float.IsFinite(batchLoss))
             {
                 Interrupt();
@@ -234,8 +240,8 @@ public sealed class Trainer
             if (_train.Labels is not null) correct += CountCorrect(_workspace.Output, _batchLabels.AsSpan(0, rows), outputs);
 
             // ‖∂C/∂Wˡ‖ of the data cost, as reported; the regularization term is added after.
-            foreach (DenseLayer layer in Network.Layers)
-                _gradientNormSums[layer.Index] += TensorPrimitives.Norm<float>(_gradients.AsSpan(layer.WeightOffset, layer.WeightCount));
+            for (int w = 0; w < _weightedLayers.Length; w++)
+                _gradientNormSums[w] += TensorPrimitives.Norm<float>(_gradients.AsSpan(_weightedLayers[w].WeightOffset, _weightedLayers[w].WeightCount));
             Network.AddPenaltyGradient(_regularization, _gradients);
 
             _optimizer.Step(Network.Parameters, _gradients, learningRate);

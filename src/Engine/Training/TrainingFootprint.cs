@@ -1,4 +1,5 @@
 using BackpropService.Engine.Data;
+using BackpropService.Engine.Layers;
 
 namespace BackpropService.Engine.Training;
 
@@ -24,8 +25,9 @@ public sealed record TrainingFootprint
     public required int WorkspaceRows { get; init; }
 
     /// <summary>
-    /// Values held for activations: the workspace's z, a and δ of every layer (rows × neurons × 3), the batch's inputs
-    /// and targets, and the validation set's outputs.
+    /// Values held for activations: the network workspace (<see cref="NetworkWorkspace{T}.ValuesFor"/>: z, a and δ of every
+    /// layer, one buffer for z and a of a maxPool or dropout layer, a dropout layer's mask, a pool's winners, the
+    /// convolutions' scratch), the batch's inputs and targets, and the validation set's outputs.
     /// </summary>
     public required long ActivationValues { get; init; }
 
@@ -35,7 +37,7 @@ public sealed record TrainingFootprint
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(data);
         int samples = data.Samples ?? throw new ArgumentException("the footprint depends on the number of samples.", nameof(data));
-        var shape = new NetworkShape(data.Features, options.Layers) { InputShape = data.Shape };
+        NetworkShape shape = options.NetworkFor(data);
         int validation = DatasetSplit.ValidationCount(samples, options.ValidationSplit);
         int training = samples - validation;
         int batch = BatchRowsFor(options.BatchSize, training);
@@ -47,7 +49,7 @@ public sealed record TrainingFootprint
             ValidationSamples = validation,
             BatchRows = batch,
             WorkspaceRows = workspace,
-            ActivationValues = (long)workspace * shape.NeuronCount * 3 + (long)batch * ((long)data.Features + data.Outputs)
+            ActivationValues = NetworkWorkspace<float>.ValuesFor(Layer.Build(shape), workspace, options.Threads) + (long)batch * ((long)data.Features + data.Outputs)
                 + (long)validation * data.Outputs,
         };
     }

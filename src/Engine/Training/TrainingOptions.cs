@@ -54,11 +54,21 @@ public sealed record TrainingOptions
     /// <summary>The field that names the data in <see cref="Check"/>'s violations (the input size comes from it).</summary>
     public const string DataField = "data";
 
-    /// <summary>Throws <see cref="TrainingOptionsException"/> naming the first field that cannot work with data of this shape.</summary>
-    public void Validate(int inputs, int outputs)
+    /// <summary>Throws <see cref="TrainingOptionsException"/> naming the first field that cannot work with flat data of this size.</summary>
+    public void Validate(int inputs, int outputs) => Validate(new DataShape(inputs, outputs));
+
+    /// <summary>Throws <see cref="TrainingOptionsException"/> naming the first field that cannot work with <paramref name="data"/>.</summary>
+    public void Validate(DataShape data)
     {
-        if (Check(new DataShape(inputs, outputs)) is [var first, ..])
+        if (Check(data) is [var first, ..])
             throw new TrainingOptionsException(first.Field, first.Reason);
+    }
+
+    /// <summary>The network these options train on <paramref name="data"/>: its features (with their shape, for images) in, <see cref="Layers"/> after.</summary>
+    public NetworkShape NetworkFor(DataShape data)
+    {
+        ArgumentNullException.ThrowIfNull(data);
+        return new NetworkShape(data.Features, Layers) { InputShape = data.Shape };
     }
 
     /// <summary>
@@ -73,7 +83,7 @@ public sealed record TrainingOptions
         var violations = new List<RuleViolation>();
         void Add(string field, string reason) => violations.Add(new RuleViolation(field, reason));
 
-        var shape = new NetworkShape(data.Features, Layers) { InputShape = data.Shape };
+        NetworkShape shape = NetworkFor(data);
         violations.AddRange(shape.Check(limits.Network, DataField));
         bool shapeIsValid = violations.Count == 0;
         if (shapeIsValid)
@@ -137,8 +147,9 @@ public sealed record TrainingOptions
             {
                 Add("batchSize",
                     $"training would hold {footprint.ActivationValues:N0} values in memory (max(batch {footprint.BatchRows:N0}, " +
-                    $"{TrainingFootprint.EvaluationRows}) rows × {shape.NeuronCount:N0} neurons × 3, plus the batch's inputs and targets and " +
-                    $"the validation outputs); the limit is {limits.MaxActivationValues:N0}. Use a smaller batch size or narrower layers");
+                    $"{TrainingFootprint.EvaluationRows}) rows × {shape.NeuronCount:N0} neurons × up to 3, plus the convolutions' scratch, " +
+                    $"the batch's inputs and targets and the validation outputs); the limit is {limits.MaxActivationValues:N0}. " +
+                    "Use a smaller batch size or narrower layers");
             }
         }
         return violations;
