@@ -121,6 +121,71 @@ public sealed partial class NewJobFormTests(BrowserFixture browser) : IClassFixt
         await Expect(page.Locator(".alert.info")).ToContainTextAsync("Upload MNIST first");
     }
 
+    [Fact]
+    public async Task The_APIs_message_about_a_conv_rows_kernel_appears_at_that_row_beside_the_kernel()
+    {
+        await using var host = new DashboardHost();
+        var page = await browser.NewPageAsync(host.BaseAddress);
+        await page.GotoAsync("/");
+        await Expect(page.Locator("#no-jobs")).ToBeVisibleAsync();
+
+        await page.ClickAsync("#preset-xor");
+        await page.ClickAsync("#add-layer");
+        await page.SelectOptionAsync("#layer-type-1", new SelectOptionValue { Label = "conv2d" });
+        await page.FillAsync("#layer-kernel-1", "0");
+        await page.ClickAsync("#submit-job");
+
+        await Expect(page.Locator(".layer[data-layer='1'] .field-error[data-field='layers[1]']").First).ToContainTextAsync("at least 1");
+        await Expect(page.Locator("#layer-kernel-1")).ToHaveClassAsync(Invalid());
+        await Expect(page.Locator("#layer-filters-1")).Not.ToHaveClassAsync(Invalid());
+        await Expect(page.Locator(".layer[data-layer='0'] .field-error")).ToHaveCountAsync(0);
+        Assert.Empty(await host.Http.GetAsync<List<Job>>("api/jobs"));
+    }
+
+    [Fact]
+    public async Task A_job_built_from_the_convolutional_preset_and_added_rows_reaches_the_API_with_each_rows_type_and_fields()
+    {
+        var mnist = TestFiles.MnistFolder();
+        await using var host = new DashboardHost();
+        // The 2,000 test digits: an upload of 28×28 images is all the preset needs.
+        var digits = await host.Http.UploadIdxAsync(
+            Path.Combine(mnist, "test-images-idx3-ubyte.gz"), Path.Combine(mnist, "test-labels-idx1-ubyte.gz"), "mnist-2k");
+        var page = await browser.NewPageAsync(host.BaseAddress);
+        await page.GotoAsync("/");
+        await Expect(page.Locator("#no-jobs")).ToBeVisibleAsync();
+
+        await page.ClickAsync("#preset-mnist-conv");
+        await Expect(page.Locator("#job-dataset")).ToHaveValueAsync(digits.Id);
+        await Expect(page.Locator(".alert.info")).ToHaveCountAsync(0);
+        // One more row before the output: dropout, then moved up above the dense 100.
+        await page.ClickAsync("#add-layer");
+        await page.SelectOptionAsync("#layer-type-5", new SelectOptionValue { Label = "dropout" });
+        await page.FillAsync("#layer-rate-5", "0.25");
+        await page.ClickAsync("#layer-up-5");
+        // And the second convolution padded, with a stride of 1 written out.
+        await page.FillAsync("#layer-padding-2", "2");
+        await page.FillAsync("#job-epochs", "1");
+        await page.ClickAsync("#submit-job");
+
+        await Expect(page).ToHaveURLAsync(JobUrl());
+        var job = await host.Http.GetAsync<Job>($"api/jobs/{new Uri(page.Url).Segments[^1]}");
+        await host.Http.CancelJobAsync(job.Id);
+        LayerShape Conv(int filters, int padding) =>
+            new(null, Activation.Relu) { Type = LayerType.Conv2d, Filters = filters, Kernel = 5, Stride = 1, Padding = padding };
+        LayerShape Pool() => new(2, null) { Type = LayerType.MaxPool };
+        Assert.Equal(
+            [
+                Conv(20, 0), Pool(), Conv(40, 2), Pool(), new LayerShape(null, null) { Type = LayerType.Dropout, Rate = 0.25 },
+                new LayerShape(100, Activation.Relu), new LayerShape(10, Activation.Softmax),
+            ],
+            job.Options.Layers);
+        Assert.Equal((digits.Id, Cost.CrossEntropy, Optimizer.Momentum, 0.01, 0.9, 32, Initialization.He),
+            (job.DatasetId, job.Options.Cost, job.Options.Optimizer, job.Options.LearningRate, job.Options.Momentum, job.Options.BatchSize, job.Options.Init));
+    }
+
+    [GeneratedRegex(@"/jobs/[0-9a-f]{32}$")]
+    private static partial Regex JobUrl();
+
     [GeneratedRegex(@"^The output layer must have 2 neurons to match dataset 'xor' \(2 outputs\), got 3\.$")]
     private static partial Regex OutputSizeMessage();
 
