@@ -13,9 +13,7 @@ public sealed partial class NewJobFormTests(BrowserFixture browser) : IClassFixt
     public async Task The_APIs_validation_message_appears_beside_the_field_it_names_and_no_job_is_created()
     {
         await using var host = new DashboardHost();
-        var page = await browser.NewPageAsync(host.BaseAddress);
-        await page.GotoAsync("/");
-        await Expect(page.Locator("#no-jobs")).ToBeVisibleAsync();
+        var page = await OpenTheFormAsync(host);
 
         // XOR has 2 outputs; an output layer of 3 is refused by the API (layers[1].size).
         await page.ClickAsync("#preset-xor");
@@ -48,9 +46,7 @@ public sealed partial class NewJobFormTests(BrowserFixture browser) : IClassFixt
     public async Task Switching_a_rows_type_shows_only_that_types_fields_filled_with_defaults_and_the_rows_move_up_and_down()
     {
         await using var host = new DashboardHost();
-        var page = await browser.NewPageAsync(host.BaseAddress);
-        await page.GotoAsync("/");
-        await Expect(page.Locator("#no-jobs")).ToBeVisibleAsync();
+        var page = await OpenTheFormAsync(host);
 
         // XOR: 8 tanh, 2 softmax; a new row goes in before the output.
         await page.ClickAsync("#preset-xor");
@@ -100,9 +96,7 @@ public sealed partial class NewJobFormTests(BrowserFixture browser) : IClassFixt
     public async Task The_convolutional_mnist_preset_fills_six_rows_and_asks_for_an_upload_when_there_is_no_mnist()
     {
         await using var host = new DashboardHost();
-        var page = await browser.NewPageAsync(host.BaseAddress);
-        await page.GotoAsync("/");
-        await Expect(page.Locator("#no-jobs")).ToBeVisibleAsync();
+        var page = await OpenTheFormAsync(host);
 
         await page.ClickAsync("#preset-mnist-conv");
 
@@ -125,9 +119,7 @@ public sealed partial class NewJobFormTests(BrowserFixture browser) : IClassFixt
     public async Task The_APIs_message_about_a_conv_rows_kernel_appears_at_that_row_beside_the_kernel()
     {
         await using var host = new DashboardHost();
-        var page = await browser.NewPageAsync(host.BaseAddress);
-        await page.GotoAsync("/");
-        await Expect(page.Locator("#no-jobs")).ToBeVisibleAsync();
+        var page = await OpenTheFormAsync(host);
 
         await page.ClickAsync("#preset-xor");
         await page.ClickAsync("#add-layer");
@@ -150,9 +142,7 @@ public sealed partial class NewJobFormTests(BrowserFixture browser) : IClassFixt
         // The 2,000 test digits: an upload of 28×28 images is all the preset needs.
         var digits = await host.Http.UploadIdxAsync(
             Path.Combine(mnist, "test-images-idx3-ubyte.gz"), Path.Combine(mnist, "test-labels-idx1-ubyte.gz"), "mnist-2k");
-        var page = await browser.NewPageAsync(host.BaseAddress);
-        await page.GotoAsync("/");
-        await Expect(page.Locator("#no-jobs")).ToBeVisibleAsync();
+        var page = await OpenTheFormAsync(host);
 
         await page.ClickAsync("#preset-mnist-conv");
         await Expect(page.Locator("#job-dataset")).ToHaveValueAsync(digits.Id);
@@ -181,6 +171,15 @@ public sealed partial class NewJobFormTests(BrowserFixture browser) : IClassFixt
             job.Options.Layers);
         Assert.Equal((digits.Id, Cost.CrossEntropy, Optimizer.Momentum, 0.01, 0.9, 32, Initialization.He),
             (job.DatasetId, job.Options.Cost, job.Options.Optimizer, job.Options.LearningRate, job.Options.Momentum, job.Options.BatchSize, job.Options.Init));
+    }
+
+    /// <summary>The jobs page, signed in, once it has shown that there are no jobs yet.</summary>
+    private async Task<IPage> OpenTheFormAsync(DashboardHost host)
+    {
+        var page = await browser.NewPageAsync(host.BaseAddress);
+        await page.GotoAsync("/");
+        await Expect(page.Locator("#no-jobs")).ToBeVisibleAsync();
+        return page;
     }
 
     [GeneratedRegex(@"/jobs/[0-9a-f]{32}$")]
