@@ -14,8 +14,12 @@ namespace BackpropService.Engine;
 public sealed class TrainedModel
 {
     /// <summary>The model file's marker and newest format version.</summary>
+    /// <remarks>
+    /// Version 2 added the input's shape (channels × height × width) and each layer's kind and settings (convolution,
+    /// pooling, dropout). Version 1 files, dense layers only, still load, as flat dense networks.
+    /// </remarks>
     public const string FileMagic = "BPSMODEL";
-    public const int FileVersion = 1;
+    public const int FileVersion = 2;
 
     /// <summary>Largest class list accepted from a file.</summary>
     private const int MaxClasses = 100_000;
@@ -57,6 +61,9 @@ public sealed class TrainedModel
 
     public IReadOnlyList<LayerSpec> Layers => Network.Specs;
 
+    /// <summary>The network's shape: its input (flat, or channels × height × width) and its layers.</summary>
+    public NetworkShape Shape => Network.Shape;
+
     /// <summary>
     /// Runs one raw (unnormalized) sample through the model: normalizes it as during training, then writes
     /// the output layer's activations. Thread-safe; allocates nothing after a thread's first call.
@@ -80,6 +87,7 @@ public sealed class TrainedModel
         {
             BinaryFields.WriteEnum(writer, Task);
             writer.Write(Inputs);
+            BinaryFields.WriteInputShape(writer, Shape.InputShape);
             BinaryFields.WriteLayers(writer, Layers);
             BinaryFields.WriteEnum(writer, Cost);
             writer.Write(ClassNames?.Count ?? -1);
@@ -94,10 +102,11 @@ public sealed class TrainedModel
 
     /// <summary>
     /// How many bytes from the start of a model file always hold its network's shape (the envelope's header, the task,
-    /// the input size and up to <see cref="NetworkLimits.MaxLayers"/> layers of the engine): enough for
-    /// <see cref="ReadShape"/>.
+    /// the input size and shape, and up to <see cref="NetworkLimits.MaxLayers"/> layers of the engine): enough for
+    /// <see cref="ReadShape"/>, whatever the file's version.
     /// </summary>
-    public static int ShapeBytes { get; } = BinaryEnvelope.HeaderLength + 3 * sizeof(int) + NetworkLimits.Engine.MaxLayers * 2 * sizeof(int);
+    public static int ShapeBytes { get; } = BinaryEnvelope.HeaderLength + 3 * sizeof(int) + BinaryFields.InputShapeBytes
+        + NetworkLimits.Engine.MaxLayers * BinaryFields.LayerBytes;
 
     /// <summary>
     /// The network shape a model file declares, read from its first bytes (<see cref="ShapeBytes"/>, or the whole file if
@@ -109,15 +118,14 @@ public sealed class TrainedModel
     public static (NetworkShape Shape, long FileLength) ReadShape(ReadOnlySpan<byte> fileStart)
     {
         const string what = "model file";
-        (_, long payloadLength, long fileLength) = BinaryEnvelope.ReadHeader(fileStart, FileMagic, FileVersion, what);
+        (int version, long payloadLength, long fileLength) = BinaryEnvelope.ReadHeader(fileStart, FileMagic, FileVersion, what);
         if (payloadLength < 0) throw new DataFormatException($"This {what} is damaged: it claims a payload of {payloadLength} bytes.");
         byte[] start = fileStart[BinaryEnvelope.HeaderLength..].ToArray();
         try
         {
             using var reader = new BinaryReader(new MemoryStream(start, writable: false));
             BinaryFields.ReadEnum<TaskKind>(reader);
-            int inputs = reader.ReadInt32();
-            return (new NetworkShape(inputs, BinaryFields.ReadLayers(reader)), fileLength);
+            return (ReadNetworkShape(reader, version), fileLength);
         }
         catch (EndOfStreamException)
         {
@@ -134,23 +142,24 @@ public sealed class TrainedModel
     public static TrainedModel FromBytes(ReadOnlySpan<byte> file)
     {
         const string what = "model file";
-        (byte[] payload, _) = BinaryEnvelope.Unwrap(file, FileMagic, FileVersion, what);
+        (byte[] payload, int version) = BinaryEnvelope.Unwrap(file, FileMagic, FileVersion, what);
         return BinaryEnvelope.ReadPayload(payload, what, reader =>
         {
             var task = BinaryFields.ReadEnum<TaskKind>(reader);
-            int inputs = reader.ReadInt32();
-            if (inputs < 1 || inputs > NetworkLimits.Engine.MaxLayerSize) throw new InvalidDataException($"the model claims {inputs} inputs.");
-            LayerSpec[] layers = BinaryFields.ReadLayers(reader);
+            NetworkShape shape = ReadNetworkShape(reader, version);
+            // The engine's own rules, before anything is sized by the file's numbers.
+            if (shape.Check(NetworkLimits.Engine) is [var violation, ..])
+                throw new InvalidDataException($"its network is not one the engine builds ({violation.Field}: {violation.Reason}).");
             var cost = BinaryFields.ReadEnum<CostKind>(reader);
             int classCount = reader.ReadInt32();
             if (classCount < -1 || classCount > MaxClasses) throw new InvalidDataException($"the model claims {classCount} classes.");
             string[]? classNames = classCount < 0 ? null : new string[classCount];
             for (int i = 0; i < classCount; i++) classNames![i] = reader.ReadString();
             Normalizer normalizer = Normalizer.ReadFrom(reader);
-            TrainingOptions? options = reader.ReadBoolean() ? BinaryFields.ReadOptions(reader) : null;
+            TrainingOptions? options = reader.ReadBoolean() ? BinaryFields.ReadOptions(reader, LayersOf(version)) : null;
 
             // Check the claimed size against the bytes actually present before allocating anything that big.
-            long parameterCount = new NetworkShape(inputs, layers).ParameterCount;
+            long parameterCount = shape.ParameterCount;
             long remaining = reader.BaseStream.Length - reader.BaseStream.Position;
             if (parameterCount * sizeof(float) > remaining)
                 throw new InvalidDataException($"its architecture needs {parameterCount} parameters ({parameterCount * sizeof(float)} bytes), but only {remaining} bytes remain.");
@@ -158,7 +167,7 @@ public sealed class TrainedModel
             Network<float> network;
             try
             {
-                network = new Network<float>(inputs, layers);
+                network = new Network<float>(shape);
             }
             catch (ArgumentException e)
             {
@@ -171,4 +180,14 @@ public sealed class TrainedModel
             return new TrainedModel(network, normalizer, task, classNames, cost, options);
         });
     }
+
+    /// <summary>The input size, its shape (version 2 on) and the layers.</summary>
+    private static NetworkShape ReadNetworkShape(BinaryReader reader, int version)
+    {
+        int inputs = reader.ReadInt32();
+        TensorShape? inputShape = version >= 2 ? BinaryFields.ReadInputShape(reader) : null;
+        return new NetworkShape(inputs, BinaryFields.ReadLayers(reader, LayersOf(version))) { InputShape = inputShape };
+    }
+
+    private static LayerEncoding LayersOf(int version) => version >= 2 ? LayerEncoding.Typed : LayerEncoding.DenseOnly;
 }

@@ -121,6 +121,7 @@ public class ModelFileTests
         {
             Serialization.BinaryFields.WriteEnum(writer, TaskKind.Regression);
             writer.Write(1 << 20);                                                   // inputs
+            Serialization.BinaryFields.WriteInputShape(writer, null);               // flat
             Serialization.BinaryFields.WriteLayers(writer, [new LayerSpec(2000, ActivationKind.Relu), new LayerSpec(1, ActivationKind.Identity)]);
             Serialization.BinaryFields.WriteEnum(writer, CostKind.Quadratic);
             writer.Write(-1);                                                        // no class names

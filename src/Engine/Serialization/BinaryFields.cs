@@ -75,26 +75,78 @@ internal static class BinaryFields
         return count;
     }
 
+    /// <summary>Bytes <see cref="WriteLayers"/> writes per layer: kind, size, activation, filters, kernel, stride, padding, pool size (int32 each) and rate (double).</summary>
+    public const int LayerBytes = 8 * sizeof(int) + sizeof(double);
+
+    /// <summary>Bytes <see cref="WriteInputShape"/> writes: channels, height, width.</summary>
+    public const int InputShapeBytes = 3 * sizeof(int);
+
+    /// <summary>
+    /// Every layer with its kind and all its settings, at a fixed size per layer (<see cref="LayerBytes"/>), so that the
+    /// bytes that hold a network's shape are known before reading them. Read with <see cref="LayerEncoding.Typed"/>.
+    /// </summary>
     public static void WriteLayers(BinaryWriter writer, IReadOnlyList<LayerSpec> layers)
     {
         writer.Write(layers.Count);
         foreach (LayerSpec layer in layers)
         {
+            WriteEnum(writer, layer.Kind);
             writer.Write(layer.Size);
             WriteEnum(writer, layer.Activation);
+            writer.Write(layer.Filters);
+            writer.Write(layer.Kernel);
+            writer.Write(layer.Stride);
+            writer.Write(layer.Padding);
+            writer.Write(layer.PoolSize);
+            writer.Write(layer.Rate);
         }
     }
 
-    public static LayerSpec[] ReadLayers(BinaryReader reader)
+    /// <summary>
+    /// Layers as <paramref name="encoding"/> wrote them. Kinds and activations must be known; sizes are checked only as
+    /// far as the encoding alone allows (a dense-only layer's size): the caller holds the whole shape against
+    /// <see cref="NetworkShape.Check"/>, which knows how the layers fit together.
+    /// </summary>
+    public static LayerSpec[] ReadLayers(BinaryReader reader, LayerEncoding encoding)
     {
         var layers = new LayerSpec[ReadCount(reader, NetworkLimits.Engine.MaxLayers, "layers")];
         for (int l = 0; l < layers.Length; l++)
         {
-            int size = reader.ReadInt32();
-            if (size < 1 || size > NetworkLimits.Engine.MaxLayerSize) throw new InvalidDataException($"layer {l} has size {size}.");
-            layers[l] = new LayerSpec(size, ReadEnum<ActivationKind>(reader));
+            if (encoding == LayerEncoding.DenseOnly)
+            {
+                int size = reader.ReadInt32();
+                if (size < 1 || size > NetworkLimits.Engine.MaxLayerSize) throw new InvalidDataException($"layer {l} has size {size}.");
+                layers[l] = new LayerSpec(size, ReadEnum<ActivationKind>(reader));
+                continue;
+            }
+            var kind = ReadEnum<LayerKind>(reader);
+            layers[l] = new LayerSpec(reader.ReadInt32(), ReadEnum<ActivationKind>(reader))
+            {
+                Kind = kind,
+                Filters = reader.ReadInt32(),
+                Kernel = reader.ReadInt32(),
+                Stride = reader.ReadInt32(),
+                Padding = reader.ReadInt32(),
+                PoolSize = reader.ReadInt32(),
+                Rate = reader.ReadDouble(),
+            };
         }
         return layers;
+    }
+
+    /// <summary>The input's channels × height × width, or three zeros for a flat input.</summary>
+    public static void WriteInputShape(BinaryWriter writer, TensorShape? shape)
+    {
+        writer.Write(shape?.Channels ?? 0);
+        writer.Write(shape?.Height ?? 0);
+        writer.Write(shape?.Width ?? 0);
+    }
+
+    /// <summary>What <see cref="WriteInputShape"/> wrote; whether it holds the input's values is <see cref="NetworkShape.Check"/>'s to say.</summary>
+    public static TensorShape? ReadInputShape(BinaryReader reader)
+    {
+        var shape = new TensorShape(reader.ReadInt32(), reader.ReadInt32(), reader.ReadInt32());
+        return shape == default ? null : shape;
     }
 
     public static void WriteOptions(BinaryWriter writer, TrainingOptions options)
@@ -122,9 +174,10 @@ internal static class BinaryFields
         writer.Write(schedule.MinLearningRate);
     }
 
-    public static TrainingOptions ReadOptions(BinaryReader reader)
+    /// <summary>Options as <see cref="WriteOptions"/> wrote them, their layers in <paramref name="layerEncoding"/>.</summary>
+    public static TrainingOptions ReadOptions(BinaryReader reader, LayerEncoding layerEncoding)
     {
-        LayerSpec[] layers = ReadLayers(reader);
+        LayerSpec[] layers = ReadLayers(reader, layerEncoding);
         var cost = ReadEnum<CostKind>(reader);
         var optimizer = ReadEnum<OptimizerKind>(reader);
         double learningRate = reader.ReadDouble();

@@ -22,7 +22,7 @@ namespace BackpropService.Engine.Training;
 public sealed class Trainer
 {
     public const string CheckpointMagic = "BPSCHKPT";
-    public const int CheckpointVersion = 1;
+    public const int CheckpointVersion = 2;
 
     private readonly Dataset _train;
     private readonly Dataset? _validation;
@@ -164,10 +164,11 @@ public sealed class Trainer
     private static T ReadCheckpoint<T>(ReadOnlySpan<byte> checkpoint, Dataset data, Func<BinaryReader, TrainingOptions, T> readState)
     {
         const string what = "training checkpoint";
-        (byte[] payload, _) = BinaryEnvelope.Unwrap(checkpoint, CheckpointMagic, CheckpointVersion, what);
+        (byte[] payload, int version) = BinaryEnvelope.Unwrap(checkpoint, CheckpointMagic, CheckpointVersion, what);
         return BinaryEnvelope.ReadPayload(payload, what, reader =>
         {
-            TrainingOptions options = BinaryFields.ReadOptions(reader);
+            // Version 2 stores each layer's kind and settings; version 1 (dense layers only) still resumes.
+            TrainingOptions options = BinaryFields.ReadOptions(reader, version >= 2 ? LayerEncoding.Typed : LayerEncoding.DenseOnly);
             int samples = reader.ReadInt32(), features = reader.ReadInt32(), outputs = reader.ReadInt32();
             if (samples != data.Samples || features != data.Features || outputs != data.Outputs)
                 throw new InvalidDataException($"it was made on data of {samples}×{features}→{outputs}, not {data.Samples}×{data.Features}→{data.Outputs}.");
