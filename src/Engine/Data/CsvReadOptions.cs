@@ -20,6 +20,12 @@ public sealed record CsvReadOptions
     /// </summary>
     public TaskKind? Task { get; init; }
 
+    /// <summary>
+    /// The features as channels × height × width, in column order (the label column left out); null for a flat vector.
+    /// Its values must number the feature columns exactly, which is checked on the first row, before the rows are read.
+    /// </summary>
+    public TensorShape? Shape { get; init; }
+
     /// <summary>Most bytes of CSV text read (after gunzip); more is refused.</summary>
     public long MaxBytes { get; init; } = 1_000_000_000;
 

@@ -34,7 +34,8 @@ public static class CsvReader
     /// <exception cref="DataFormatException">
     /// The file cannot be read as a dataset, or passes one of the options' limits (then <see cref="DataFormatException.Limit"/>
     /// says which); the message names the line and column, <see cref="DataFormatException.Field"/> is <c>labelColumn</c>
-    /// when the requested label column is the problem, <c>file</c> otherwise.
+    /// when the requested label column is the problem, <c>shape</c> when <see cref="CsvReadOptions.Shape"/> does not fit
+    /// the columns, <c>file</c> otherwise.
     /// </exception>
     public static Dataset Read(Stream stream, CsvReadOptions options)
     {
@@ -60,8 +61,8 @@ public static class CsvReader
         }
     }
 
-    /// <summary>The upload fields a problem can be in: the CSV file, or the label column asked for.</summary>
-    internal const string FileField = "file", LabelColumnField = "labelColumn";
+    /// <summary>The upload fields a problem can be in: the CSV file, the label column asked for, or the shape given.</summary>
+    internal const string FileField = "file", LabelColumnField = "labelColumn", ShapeField = "shape";
 
     private static Dataset Read(CsvTokenizer tokenizer, CsvReadOptions options)
     {
@@ -77,6 +78,12 @@ public static class CsvReader
             throw new DataFormatException(
                 $"CSV line {firstLine}: found a single column; a dataset needs at least one feature column and a " +
                 "label column, separated by commas.");
+
+        if (options.Shape is { } shape && shape.Length != columnCount - 1)
+            throw new DataFormatException(
+                $"The shape {shape} holds {shape.Length.ToString("N0", CultureInfo.InvariantCulture)} values; the file has " +
+                $"{columnCount - 1} feature columns (every column but the label), so channels × height × width must be {columnCount - 1}.")
+            { Field = ShapeField };
 
         string[]? columnNames = hasHeader ? [.. first] : null;
         int labelColumn = ResolveLabelColumn(options.LabelColumn, columnNames, columnCount);

@@ -13,6 +13,7 @@ internal sealed class CsvTable : IDisposable
     private readonly int _columnCount, _labelColumn;
     private readonly string _widthSource;
     private readonly long _maxValues;
+    private readonly TensorShape? _shape;
     private readonly ChunkedBuffer<float> _features = new();
     private readonly CsvLabelColumn _labels;
 
@@ -26,6 +27,7 @@ internal sealed class CsvTable : IDisposable
         _labelColumn = labelColumn;
         _widthSource = widthSource;
         _maxValues = options.MaxValues;
+        _shape = options.Shape;
         _labels = new CsvLabelColumn(options.Task, options.MaxClasses, Describe(labelColumn));
     }
 
@@ -63,8 +65,8 @@ internal sealed class CsvTable : IDisposable
         float[] inputs = _features.ToArray();
         _features.Dispose();
         return task == TaskKind.Regression
-            ? new Dataset(name, TaskKind.Regression, features, 1, inputs, regressionTargets!)
-            : Dataset.ForClassification(name, features, inputs, classIndices!, classNames!);
+            ? new Dataset(name, TaskKind.Regression, features, 1, inputs, regressionTargets!) { Shape = _shape }
+            : Dataset.ForClassification(name, features, inputs, classIndices!, classNames!, _shape);
     }
 
     public void Dispose()

@@ -47,8 +47,12 @@ public sealed class Dataset
     public TensorShape? Shape
     {
         get => _shape;
-        init => _shape = value is not { } shape || shape.Length == Features ? value
-            : throw new ArgumentException($"the shape {shape} holds {shape.Length} values, the dataset has {Features} features.", nameof(Shape));
+        init => _shape = value is not { } shape ? null
+            : shape.Channels < 1 || shape.Height < 1 || shape.Width < 1
+                ? throw new ArgumentException($"the shape {shape} has a size below 1.", nameof(Shape))
+            : shape.Length != Features
+                ? throw new ArgumentException($"the shape {shape} holds {shape.Length} values, the dataset has {Features} features.", nameof(Shape))
+            : shape;
     }
 
     private readonly TensorShape? _shape;
@@ -85,11 +89,13 @@ public sealed class Dataset
             Target(s).CopyTo(targets.AsSpan(i * Outputs, Outputs));
             if (labels is not null) labels[i] = Labels![s];
         }
-        return new Dataset(name ?? Name, Task, Features, Outputs, inputs, targets, labels, ClassNames);
+        return new Dataset(name ?? Name, Task, Features, Outputs, inputs, targets, labels, ClassNames) { Shape = Shape };
     }
 
     /// <summary>A classification dataset from class indices (targets become one-hot rows).</summary>
-    public static Dataset ForClassification(string name, int features, float[] inputs, int[] labels, IReadOnlyList<string> classNames)
+    /// <param name="shape">The features as channels × height × width (see <see cref="Shape"/>); null for a flat vector.</param>
+    public static Dataset ForClassification(string name, int features, float[] inputs, int[] labels, IReadOnlyList<string> classNames,
+        TensorShape? shape = null)
     {
         int classes = classNames.Count;
         long targetCount = (long)labels.Length * classes;
@@ -102,6 +108,6 @@ public sealed class Dataset
                 throw new ArgumentException($"label {labels[i]} of sample {i} is outside 0..{classes - 1}.", nameof(labels));
             targets[i * classes + labels[i]] = 1f;
         }
-        return new Dataset(name, TaskKind.Classification, features, classes, inputs, targets, labels, classNames);
+        return new Dataset(name, TaskKind.Classification, features, classes, inputs, targets, labels, classNames) { Shape = shape };
     }
 }

@@ -90,9 +90,10 @@ public static class IdxReader
         ToDataset(name, ReadImages(images, maxBytes), ReadLabels(labels, maxBytes));
 
     /// <summary>
-    /// A classification dataset with one feature per pixel, scaled from 0..255 to [0, 1] so that the
-    /// usual weight initialisations start in a sensible range. IDX labels are already class indices, so
-    /// they are kept as they are: there are max(label) + 1 classes, named "0", "1", … (digits for MNIST).
+    /// A classification dataset with one feature per pixel, scaled from 0..255 to [0, 1] so that the usual weight
+    /// initialisations start in a sensible range, and the shape 1 × rows × columns (one grey channel; MNIST: 1 × 28 × 28).
+    /// IDX labels are already class indices, so they are kept as they are: there are max(label) + 1 classes, named
+    /// "0", "1", … (digits for MNIST).
     /// </summary>
     /// <exception cref="DataFormatException">The images and labels do not describe the same samples.</exception>
     public static Dataset ToDataset(string name, IdxImages images, byte[] labels)
@@ -119,7 +120,8 @@ public static class IdxReader
         for (int c = 0; c < classNames.Length; c++)
             classNames[c] = c.ToString(CultureInfo.InvariantCulture);
 
-        return Dataset.ForClassification(name, images.PixelsPerImage, inputs, classIndices, classNames);
+        return Dataset.ForClassification(name, images.PixelsPerImage, inputs, classIndices, classNames,
+            shape: new TensorShape(1, images.Rows, images.Columns));
     }
 
     /// <param name="field">The upload field of the file (<c>images</c>, <c>labels</c>): every problem found in it is named on it.</param>

@@ -111,7 +111,7 @@ public sealed class Normalizer
         }
     }
 
-    /// <summary>A copy of <paramref name="data"/> with normalized inputs; targets, labels and class names are shared.</summary>
+    /// <summary>A copy of <paramref name="data"/> with normalized inputs; targets, labels, class names and shape are shared.</summary>
     public Dataset Apply(Dataset data)
     {
         ArgumentNullException.ThrowIfNull(data);
@@ -119,7 +119,10 @@ public sealed class Normalizer
             throw new ArgumentException($"the normalizer was fitted on {Features} features, the dataset has {data.Features}.", nameof(data));
         float[] inputs = (float[])data.Inputs.Clone();
         Apply(inputs);
-        return new Dataset(data.Name, data.Task, data.Features, data.Outputs, inputs, data.Targets, data.Labels, data.ClassNames);
+        return new Dataset(data.Name, data.Task, data.Features, data.Outputs, inputs, data.Targets, data.Labels, data.ClassNames)
+        {
+            Shape = data.Shape,
+        };
     }
 
     /// <summary>Writes version, kind, feature count, offsets and scales (little-endian, as BinaryWriter does).</summary>

@@ -7,7 +7,8 @@ namespace BackpropService.Engine.Serialization;
 
 /// <summary>
 /// The stored form of a dataset's samples (kept in the service's database): a <see cref="BinaryEnvelope"/>
-/// around the name, task, shape, input and target matrices, class names and labels. Reading checks every
+/// around the name, task, sizes, input and target matrices, class names, labels and the features' shape
+/// (channels × height × width, or none for a flat vector). Reading checks every
 /// count against the bytes present, so a truncated or corrupt record is refused with a
 /// <see cref="DataFormatException"/> instead of an enormous allocation or an index error later.
 /// </summary>
@@ -20,7 +21,9 @@ namespace BackpropService.Engine.Serialization;
 public static class DatasetSerializer
 {
     public const string FileMagic = "BPSDATAS";
-    private const int FileVersion = 1;
+
+    // Version 2 adds the shape (channels × height × width) after the labels; version 1 records read as flat.
+    private const int FileVersion = 2, FirstVersionWithShape = 2;
     private const string What = "stored dataset";
 
     // The old header: the int32 0x53445042 ("BPDS" little-endian), then format version 1.
@@ -41,6 +44,13 @@ public static class DatasetSerializer
             foreach (string name in dataset.ClassNames ?? []) writer.Write(name);
             writer.Write(dataset.Labels is not null);
             if (dataset.Labels is not null) BinaryFields.WriteInts(writer, dataset.Labels);
+            writer.Write(dataset.Shape is not null);
+            if (dataset.Shape is { } shape)
+            {
+                writer.Write(shape.Channels);
+                writer.Write(shape.Height);
+                writer.Write(shape.Width);
+            }
         }
         return BinaryEnvelope.Wrap(FileMagic, FileVersion, stream.GetBuffer().AsSpan(0, (int)stream.Length));
     }
@@ -50,7 +60,7 @@ public static class DatasetSerializer
     {
         if (data.Length >= 8 && BinaryPrimitives.ReadInt32LittleEndian(data) == LegacyMagic)
             return BinaryEnvelope.ReadPayload(data, What, ReadLegacy);
-        (byte[] payload, _) = BinaryEnvelope.Unwrap(data, FileMagic, FileVersion, What);
+        (byte[] payload, int version) = BinaryEnvelope.Unwrap(data, FileMagic, FileVersion, What);
         return BinaryEnvelope.ReadPayload(payload, What, reader =>
         {
             string name = reader.ReadString();
@@ -64,7 +74,10 @@ public static class DatasetSerializer
             string[]? classNames = classCount < 0 ? null : new string[classCount];
             for (int i = 0; i < classCount; i++) classNames![i] = reader.ReadString();
             int[]? labels = reader.ReadBoolean() ? BinaryFields.ReadInts(reader, RemainingValues(reader)) : null;
-            return Create(name, task, features, outputs, inputs, targets, labels, classNames);
+            TensorShape? shape = version >= FirstVersionWithShape && reader.ReadBoolean()
+                ? new TensorShape(reader.ReadInt32(), reader.ReadInt32(), reader.ReadInt32())
+                : null;
+            return Create(name, task, features, outputs, inputs, targets, labels, classNames, shape);
         });
     }
 
@@ -89,12 +102,13 @@ public static class DatasetSerializer
     }
 
     private static Dataset Create(string name, TaskKind task, int features, int outputs, float[] inputs, float[] targets,
-        int[]? labels, string[]? classNames)
+        int[]? labels, string[]? classNames, TensorShape? shape = null)
     {
         if (labels is not null && labels.Any(label => label < 0 || label >= outputs))
             throw new InvalidDataException($"a label lies outside 0–{outputs - 1}.");
-        // Dataset checks that the shapes agree; BinaryEnvelope.ReadPayload turns its ArgumentException into a DataFormatException.
-        return new Dataset(name, task, features, outputs, inputs, targets, labels, classNames);
+        // Dataset checks that the sizes agree (the shape's values too); BinaryEnvelope.ReadPayload turns its
+        // ArgumentException into a DataFormatException.
+        return new Dataset(name, task, features, outputs, inputs, targets, labels, classNames) { Shape = shape };
     }
 
     private static int ReadSize(BinaryReader reader, string what)
