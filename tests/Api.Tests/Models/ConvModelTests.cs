@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Net;
+using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
 using BackpropService.Api.Models;
@@ -141,6 +142,17 @@ public sealed class ConvModelTests : IDisposable
         Assert.Equal(Rows, report.Samples);
         Assert.Equal((double)correct / Rows, report.Accuracy!.Value, 12);
         Assert.Equal(Rows, report.ConfusionMatrix!.Sum(r => r.Sum()));
+
+        // The same values as 4×3×3 images are not the model's 1×6×6 images.
+        using var form = new MultipartFormDataContent
+        {
+            { new StringContent(csv.ToString()), "file", "cubes.csv" },
+            { new StringContent("4,3,3"), "shape" },
+        };
+        var cubes = JsonSerializer.Deserialize<DatasetInfo>(await (await client.PostAsync("/api/datasets", form)).Content.ReadAsStringAsync(), ApiClient.Json)!;
+        var refused = await client.PostAsJsonAsync($"/api/models/{imported.Id}/evaluate", new EvaluateRequest(cubes.Id), ApiClient.Json);
+        Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
+        Assert.Contains("4x3x3 (channels x height x width); the model takes 1x6x6 images", await refused.Content.ReadAsStringAsync());
 
         var explain = await client.GetAsync($"/api/models/{imported.Id}/explain-request");
         string body = await explain.Content.ReadAsStringAsync();
