@@ -22,6 +22,37 @@ public sealed class FormatTests
     }
 
     [Fact]
+    public void Conv_pool_and_dropout_layers_read_with_their_own_fields()
+    {
+        Assert.Equal("conv2d 20×5×5 relu–maxPool 2–conv2d 8×3×3 stride 2 pad 1 tanh–dropout 0.25–100 relu", Format.Layers(
+        [
+            new LayerShape(null, Activation.Relu) { Type = LayerType.Conv2d, Filters = 20, Kernel = 5, Stride = 1, Padding = 0 },
+            new LayerShape(2, null) { Type = LayerType.MaxPool },
+            new LayerShape(null, Activation.Tanh) { Type = LayerType.Conv2d, Filters = 8, Kernel = 3, Stride = 2, Padding = 1 },
+            new LayerShape(null, null) { Type = LayerType.Dropout, Rate = 0.25 },
+            new LayerShape(100, Activation.Relu),
+        ]));
+    }
+
+    [Fact]
+    public void The_gradient_norms_are_named_after_the_layers_with_weights_and_their_place_in_the_network()
+    {
+        IReadOnlyList<LayerShape> w4 =
+        [
+            new LayerShape(null, Activation.Relu) { Type = LayerType.Conv2d, Filters = 20, Kernel = 5, Stride = 1, Padding = 0 },
+            new LayerShape(2, null) { Type = LayerType.MaxPool },
+            new LayerShape(null, Activation.Relu) { Type = LayerType.Conv2d, Filters = 40, Kernel = 5, Stride = 1, Padding = 0 },
+            new LayerShape(2, null) { Type = LayerType.MaxPool },
+            new LayerShape(null, null) { Type = LayerType.Dropout, Rate = 0.5 },
+            new LayerShape(100, Activation.Relu),
+            new LayerShape(10, Activation.Softmax),
+        ];
+
+        Assert.Equal(["layer 1 conv2d 20×5×5", "layer 3 conv2d 40×5×5", "layer 6 dense 100", "layer 7 dense 10"], Format.WeightedLayers(w4));
+        Assert.Equal("784–conv2d 20×5×5–maxPool 2–conv2d 40×5×5–maxPool 2–dropout 0.5–100–10", Format.Architecture(784, w4));
+    }
+
+    [Fact]
     public void Every_status_reads_as_the_api_writes_it()
     {
         foreach (JobStatus status in Enum.GetValues<JobStatus>())

@@ -70,6 +70,46 @@ public sealed partial class JobPageTests(BrowserFixture browser) : IClassFixture
         Assert.True(stored.Epoch < stored.Epochs);
     }
 
+    [Fact]
+    public async Task The_gradient_norms_chart_has_one_series_per_layer_with_weights_named_after_it_and_they_grow_live()
+    {
+        await using var host = new DashboardHost();
+        // Dropout has no weights: the engine reports a norm for layers 1 and 3 only.
+        var job = await host.Http.SubmitJobAsync(new SubmitJobRequest
+        {
+            Name = "with-dropout",
+            DatasetId = "spirals",
+            Layers =
+            [
+                new LayerDefinition(256, Activation.Tanh),
+                new LayerDefinition(null, null) { Type = LayerType.Dropout, Rate = 0.25 },
+                new LayerDefinition(2, Activation.Softmax),
+            ],
+            Cost = Cost.CrossEntropy,
+            Optimizer = Optimizer.Adam,
+            LearningRate = 0.01,
+            BatchSize = 2,
+            Epochs = 5000,
+        });
+        var page = await browser.NewPageAsync(host.BaseAddress);
+        await page.GotoAsync($"/jobs/{job.Id}");
+
+        await page.WaitForFunctionAsync($"() => ({GradientPoints})() >= 1");
+        Assert.Equal(["layer 1 dense 256", "layer 3 dense 2"], await page.EvaluateAsync<string[]>(GradientSeriesNames));
+        int firstPoints = await page.EvaluateAsync<int>(GradientPoints);
+        // Without a reload, as the epochs arrive.
+        await page.WaitForFunctionAsync($"n => ({GradientPoints})() > n", firstPoints + 1);
+        Assert.Equal(["layer 1 dense 256", "layer 3 dense 2"], await page.EvaluateAsync<string[]>(GradientSeriesNames));
+
+        await host.Http.CancelJobAsync(job.Id);
+    }
+
+    private const string GradientSeriesNames = "() => document.getElementById('gradient-chart').data.map(trace => trace.name)";
+
+    /// <summary>The points of the shortest gradient series (0 before the chart is drawn).</summary>
+    private const string GradientPoints = 
+        "() => { const data = document.getElementById('gradient-chart')?.data ?? []; return data.length ? Math.min(...data.map(trace => trace.x.length)) : 0; }";
+
     private static int EpochOf(string? text) => int.Parse(EpochNumber().Match(text ?? "").Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture);
 
     [GeneratedRegex(@"/jobs/[0-9a-f]{32}$")]

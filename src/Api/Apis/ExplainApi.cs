@@ -53,6 +53,10 @@ public static class ExplainApi
             entity = await ModelStore.ResolveAsync(db, id, cancellationToken);
         if (entity is null || await cache.GetAsync(entity.Id, cancellationToken) is not { } model) return ApiProblems.NotFound("Model", id);
         Network<float> network = model.Network;
+        // The step-through's request is weights[j][k] per fully connected layer; convolutions, pools and dropout have no such form.
+        if (network.Specs.FirstOrDefault(layer => layer.Kind != LayerKind.Dense) is { } other)
+            return TypedResults.ValidationProblem(ValidationErrors.One("id",
+                $"The step-through explains networks of dense layers only; this model has a {WireName.Of(other.Kind.ToContract())} layer. Predict and evaluate work with it."));
         if (network.ParameterCount > StepThrough.Limits.MaxParameters)
             return TypedResults.ValidationProblem(ValidationErrors.One("id",
                 $"The model has {network.ParameterCount:N0} weights and biases; the step-through shows at most {StepThrough.Limits.MaxParameters:N0}."));

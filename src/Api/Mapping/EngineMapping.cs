@@ -86,6 +86,15 @@ public static class EngineMapping
     public static LearningTask ToContract(this TaskKind task) =>
         task == TaskKind.Classification ? LearningTask.Classification : LearningTask.Regression;
 
+    public static LayerType ToContract(this LayerKind kind) => kind switch
+    {
+        LayerKind.Dense => LayerType.Dense,
+        LayerKind.Conv2d => LayerType.Conv2d,
+        LayerKind.MaxPool => LayerType.MaxPool,
+        LayerKind.Dropout => LayerType.Dropout,
+        _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, null),
+    };
+
     /// <summary>A layer as the engine builds it; the shape has every default filled in (the job validator made it).</summary>
     public static LayerSpec ToEngine(this LayerShape layer) => layer.Type switch
     {

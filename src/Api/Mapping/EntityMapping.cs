@@ -47,7 +47,8 @@ public static class EntityMapping
         model.Id, model.Name, model.Version, model.JobId, model.DatasetId, model.Task, model.Inputs, model.Outputs,
         model.Classes, JsonSerializer.Deserialize<List<LayerShape>>(model.Layers, ContractJson.Options) ?? [],
         model.Metrics is null ? null : JsonSerializer.Deserialize<EpochMetrics>(model.Metrics, ContractJson.Options),
-        model.CreatedAt.AsUtc(), CreatorOf(model.CreatedByKeyId, model.CreatedByName));
+        model.CreatedAt.AsUtc(), CreatorOf(model.CreatedByKeyId, model.CreatedByName),
+        model.InputShape is null ? null : JsonSerializer.Deserialize<int[]>(model.InputShape, ContractJson.Options));
 
     public static ApiKeyInfo ToContract(this ApiKeyEntity key) => new(
         key.Id, key.Name, key.Scopes, key.CreatedAt.AsUtc(), key.ExpiresAt.AsUtc(), key.RevokedAt.AsUtc(),

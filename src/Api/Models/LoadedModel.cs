@@ -56,6 +56,9 @@ public sealed class LoadedModel
     /// <summary>
     /// The memory the model's numbers take: its weights and biases, and the normalization fitted on its training data
     /// (an offset and a scale per feature; 4 bytes each). What <see cref="ModelCache"/> counts against <c>Limits:ModelCacheBytes</c>.
+    /// A convolutional model holds nothing else either: its kernels are among the parameters, and the buffers a prediction
+    /// needs (activations, a convolution's unrolled patches, a pool's winners) belong to the predicting thread, not the model
+    /// (<see cref="TrainedModel.Predict"/>).
     /// </summary>
     public long WeightBytes => ((long)Model.Network.Parameters.Length + 2L * Model.Normalizer.Features) * sizeof(float);
 

@@ -38,6 +38,7 @@ public static class ModelStore
                 DatasetId = datasetId,
                 Task = model.Task.ToContract(),
                 Inputs = model.Inputs,
+                InputShape = model.Shape.InputShape is { } shape ? EntityMapping.Write(new[] { shape.Channels, shape.Height, shape.Width }) : null,
                 Outputs = model.Outputs,
                 Classes = model.ClassNames?.ToList(),
                 Layers = EntityMapping.Write(model.Layers.Select(l => l.ToContract()).ToList()),

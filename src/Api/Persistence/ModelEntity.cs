@@ -13,6 +13,9 @@ public sealed class ModelEntity : IListedEntity
     public string? DatasetId { get; set; }
     public LearningTask Task { get; set; }
     public int Inputs { get; set; }
+
+    /// <summary>The input as channels × height × width, as JSON ([1,28,28]); null for a flat input (and models stored before shapes).</summary>
+    public string? InputShape { get; set; }
     public int Outputs { get; set; }
     public List<string>? Classes { get; set; }
 

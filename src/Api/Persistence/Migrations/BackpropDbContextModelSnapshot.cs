@@ -307,6 +307,9 @@ namespace BackpropService.Api.Persistence.Migrations
                     b.Property<string>("DatasetId")
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("InputShape")
+                        .HasColumnType("TEXT");
+
                     b.Property<int>("Inputs")
                         .HasColumnType("INTEGER");
 

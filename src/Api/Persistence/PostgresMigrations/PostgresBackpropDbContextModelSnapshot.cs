@@ -313,6 +313,9 @@ namespace BackpropService.Api.Persistence.PostgresMigrations
                     b.Property<string>("DatasetId")
                         .HasColumnType("text");
 
+                    b.Property<string>("InputShape")
+                        .HasColumnType("text");
+
                     b.Property<int>("Inputs")
                         .HasColumnType("integer");
 

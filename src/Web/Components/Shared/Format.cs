@@ -38,15 +38,35 @@ public static class Format
     public static string Layer(LayerShape layer)
     {
         string activation = layer.Activation is { } σ ? " " + WireName.Of(σ) : "";
-        return layer.Type switch
-        {
-            LayerType.Conv2d => $"conv2d {layer.Filters}×{layer.Kernel}×{layer.Kernel}"
-                + (layer.Stride is > 1 ? $" stride {layer.Stride}" : "") + (layer.Padding is > 0 ? $" pad {layer.Padding}" : "") + activation,
-            LayerType.MaxPool => $"maxPool {layer.Size}",
-            LayerType.Dropout => string.Create(CultureInfo.InvariantCulture, $"dropout {layer.Rate}"),
-            _ => $"{layer.Size}{activation}",
-        };
+        return layer.Type == LayerType.Dense ? $"{layer.Size}{activation}" : LayerKind(layer) + activation;
     }
+
+    /// <summary>What a layer is, without its activation: "dense 100", "conv2d 20×5×5" (and its stride and padding when not 1 and 0), "maxPool 2", "dropout 0.5".</summary>
+    public static string LayerKind(LayerShape layer) => layer.Type switch
+    {
+        LayerType.Conv2d => $"conv2d {layer.Filters}×{layer.Kernel}×{layer.Kernel}"
+            + (layer.Stride is > 1 ? $" stride {layer.Stride}" : "") + (layer.Padding is > 0 ? $" pad {layer.Padding}" : ""),
+        LayerType.MaxPool => $"maxPool {layer.Size}",
+        LayerType.Dropout => string.Create(CultureInfo.InvariantCulture, $"dropout {layer.Rate}"),
+        _ => $"dense {layer.Size}",
+    };
+
+    /// <summary>An image shape as channels × height × width: "1×28×28".</summary>
+    public static string Shape(IEnumerable<int> shape) => string.Join("×", shape);
+
+    /// <summary>A network from input to output as the models list shows it: "784–30–10", "784–conv2d 20×5×5–maxPool 2–100–10".</summary>
+    public static string Architecture(int inputs, IEnumerable<LayerShape> layers) =>
+        string.Join("–", layers.Select(l => l.Type == LayerType.Dense ? $"{l.Size}" : LayerKind(l)).Prepend($"{inputs}"));
+
+    /// <summary>
+    /// The layers that have weights (dense and conv2d), in order, named with their place in the network: "layer 1
+    /// conv2d 20×5×5", "layer 5 dense 100". An epoch's <c>gradientNorms</c> has one norm for each of them, in this order.
+    /// </summary>
+    public static IReadOnlyList<string> WeightedLayers(IReadOnlyList<LayerShape> layers) =>
+        layers.Select((layer, index) => (layer, index))
+            .Where(l => l.layer.Type is LayerType.Dense or LayerType.Conv2d)
+            .Select(l => $"layer {l.index + 1} {LayerKind(l.layer)}")
+            .ToList();
 
     /// <summary>Remaining time, from the mean of the measured epoch times (null until one epoch is measured).</summary>
     public static TimeSpan? Eta(Job job, IReadOnlyCollection<double> epochSeconds)

@@ -7,7 +7,7 @@ public sealed class JobForm
 {
     public string? Name { get; set; }
     public string? DatasetId { get; set; } = "xor";
-    public List<LayerRow> Layers { get; set; } = [new(8, Activation.Tanh), new(2, Activation.Softmax)];
+    public List<LayerRow> Layers { get; set; } = [LayerRow.Dense(8, Activation.Tanh), LayerRow.Dense(2, Activation.Softmax)];
     public Cost Cost { get; set; } = JobDefaults.Cost;
     public Optimizer Optimizer { get; set; } = JobDefaults.Optimizer;
     public double? LearningRate { get; set; } = JobDefaults.LearningRate;
@@ -26,7 +26,7 @@ public sealed class JobForm
     {
         Name = string.IsNullOrWhiteSpace(Name) ? null : Name.Trim(),
         DatasetId = DatasetId,
-        Layers = Layers.Select(l => (LayerDefinition?)new LayerDefinition(l.Size, l.Activation)).ToList(),
+        Layers = Layers.Select(l => (LayerDefinition?)l.ToDefinition()).ToList(),
         Cost = Cost,
         Optimizer = Optimizer,
         LearningRate = LearningRate,
@@ -48,7 +48,7 @@ public sealed class JobForm
         var form = new JobForm();
         form.Name = request.Name ?? form.Name;
         form.DatasetId = request.DatasetId;
-        form.Layers = request.Layers?.Select(l => new LayerRow(l!.Size, l.Activation ?? default)).ToList() ?? form.Layers;
+        form.Layers = request.Layers?.Select(l => LayerRow.From(l!)).ToList() ?? form.Layers;
         form.Cost = request.Cost ?? form.Cost;
         form.Optimizer = request.Optimizer ?? form.Optimizer;
         form.LearningRate = request.LearningRate ?? form.LearningRate;
@@ -64,11 +64,4 @@ public sealed class JobForm
         form.Normalize = request.Normalize ?? form.Normalize;
         return form;
     }
-}
-
-/// <summary>One hidden or output layer in the form.</summary>
-public sealed class LayerRow(int? size, Activation activation)
-{
-    public int? Size { get; set; } = size;
-    public Activation Activation { get; set; } = activation;
 }
