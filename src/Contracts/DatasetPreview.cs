@@ -6,7 +6,10 @@ namespace BackpropService.Contracts;
 /// </summary>
 /// <param name="ClassCounts">Samples per class name; null for regression.</param>
 /// <param name="Labels">Each shown sample's class name (regression: its target).</param>
-/// <param name="ImageWidth">For square image data (e.g. 28 for MNIST): the side length; null otherwise.</param>
+/// <param name="ImageWidth">
+/// For image data, how many values make one row of pixels: the width of the dataset's shape (28 for MNIST; channels
+/// follow one under the other), or for a flat dataset with a square number of features the side; null otherwise.
+/// </param>
 public sealed record DatasetPreview(
     string Id,
     IReadOnlyDictionary<string, int>? ClassCounts,

@@ -8,6 +8,7 @@ using BackpropService.Api.Options;
 using BackpropService.Api.Paging;
 using BackpropService.Api.Persistence;
 using BackpropService.Contracts;
+using BackpropService.Engine;
 using BackpropService.Engine.Data;
 using BackpropService.Engine.Serialization;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -44,7 +45,10 @@ public static class DatasetsApi
                 new FormField("labels", "IDX labels file (e.g. train-labels-idx1-ubyte.gz).", IsFile: true),
                 new FormField("name", "Dataset name (default: the file name).", IsFile: false),
                 new FormField("labelColumn", "CSV only: header name or 0-based index of the target column (default: the last).", IsFile: false),
-                new FormField("task", "CSV only: classification or regression (default: inferred).", IsFile: false));
+                new FormField("task", "CSV only: classification or regression (default: inferred).", IsFile: false),
+                new FormField("shape", "CSV only: the features as channels, height, width (e.g. 1,8,8 or 1x8x8; their product is the number of " +
+                    "feature columns), so that convolutional layers apply. Default: a flat vector. IDX images give their own (1,28,28 for MNIST).",
+                    IsFile: false, Example: "1,8,8"));
         api.MapDelete("/{id}", DeleteDataset).WithSummary("Deletes an uploaded dataset that no queued or running job needs.")
             .ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status409Conflict);
@@ -113,6 +117,15 @@ public static class DatasetsApi
             else errors.Add("task", $"'{taskText}' is not accepted here; use one of: classification, regression.");
         }
 
+        // Read before anything else is: the numbers only name a size, and nothing is allocated after them.
+        TensorShape? shape = null;
+        if (form["shape"].FirstOrDefault() is { } shapeText && !string.IsNullOrWhiteSpace(shapeText))
+        {
+            if (!TensorShape.TryParse(shapeText, out var parsed, out string? reason)) errors.Add("shape", reason!);
+            else if (images is not null) errors.Add("shape", "IDX images carry their shape (1 x rows x columns) in their header; leave 'shape' out.");
+            else shape = parsed;
+        }
+
         if (file is null && images is null && labels is null)
             errors.Add("file", "Upload a CSV file as 'file', or IDX files as 'images' and 'labels'.");
         else if (file is not null && (images is not null || labels is not null))
@@ -146,6 +159,7 @@ public static class DatasetsApi
                     Name = datasetName,
                     LabelColumn = form["labelColumn"].FirstOrDefault(),
                     Task = task,
+                    Shape = shape,
                     MaxBytes = limits.Value.MaxDatasetBytes,
                     MaxValues = limits.Value.MaxDatasetBytes / sizeof(float),
                     MaxClasses = limits.Value.MaxClasses,
@@ -196,6 +210,7 @@ public static class DatasetsApi
             CreatedByKeyId = creator.Id,
             CreatedByName = creator.Name,
         };
+        DatasetCatalog.SetShape(entity, dataset.Shape);
         await using (var db = await dbFactory.CreateDbContextAsync(cancellationToken))
         {
             db.Datasets.Add(entity);
@@ -251,9 +266,18 @@ public static class DatasetsApi
         var rowLabels = Enumerable.Range(0, samples)
             .Select(i => dataset.Labels is { } l && dataset.ClassNames is { } n ? n[l[i]] : dataset.Target(i)[0].ToString(System.Globalization.CultureInfo.InvariantCulture))
             .ToList();
+        return TypedResults.Ok(new DatasetPreview(id, counts, rows, rowLabels, ImageWidth(dataset)));
+    }
+
+    /// <summary>
+    /// How wide a sample is drawn: the shape's width (channels one under the other), or for a flat dataset of a square
+    /// number of features (at least 8 × 8) the square's side; null when a sample is not an image.
+    /// </summary>
+    private static int? ImageWidth(Dataset dataset)
+    {
+        if (dataset.Shape is { } shape) return shape.IsFlat ? null : shape.Width;
         int side = (int)Math.Round(Math.Sqrt(dataset.Features));
-        int? imageWidth = side >= 8 && side * side == dataset.Features ? side : null;
-        return TypedResults.Ok(new DatasetPreview(id, counts, rows, rowLabels, imageWidth));
+        return side >= 8 && side * side == dataset.Features ? side : null;
     }
 
     private static bool IsCsvName(string fileName) =>

@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using BackpropService.Api.Mapping;
 using BackpropService.Api.Persistence;
 using BackpropService.Contracts;
+using BackpropService.Engine;
 using BackpropService.Engine.Data;
 using BackpropService.Engine.Serialization;
 using Microsoft.EntityFrameworkCore;
@@ -81,9 +82,34 @@ public sealed class DatasetCatalog(IDbContextFactory<BackpropDbContext> dbFactor
 
     public static DatasetInfo ToContract(DatasetEntity entity) => new(
         entity.Id, entity.Name, entity.Task, entity.Samples, entity.Features, entity.Outputs, entity.Classes,
-        BuiltIn: false, entity.CreatedAt.AsUtc(), EntityMapping.CreatorOf(entity.CreatedByKeyId, entity.CreatedByName));
+        BuiltIn: false, entity.CreatedAt.AsUtc(), EntityMapping.CreatorOf(entity.CreatedByKeyId, entity.CreatedByName),
+        ToContract(ShapeOf(entity)));
 
     public static DatasetInfo Describe(string id, Dataset dataset, bool builtIn, DateTimeOffset? createdAt) => new(
         id, dataset.Name, dataset.Task.ToContract(), dataset.Samples, dataset.Features, dataset.Outputs,
-        dataset.ClassNames?.ToList(), builtIn, createdAt);
+        dataset.ClassNames?.ToList(), builtIn, createdAt, Shape: ToContract(dataset.Shape));
+
+    /// <summary>What a job's checks need to know of the dataset (features, outputs, samples, shape), from its description.</summary>
+    public static DataShape DataShapeOf(DatasetInfo dataset) =>
+        new(dataset.Features, dataset.Outputs, dataset.Samples, dataset.Id) { Shape = FromContract(dataset.Shape) };
+
+    /// <summary>The row's shape columns as they are written: all three, or none for a flat dataset.</summary>
+    public static void SetShape(DatasetEntity entity, TensorShape? shape)
+    {
+        entity.ShapeChannels = shape?.Channels;
+        entity.ShapeHeight = shape?.Height;
+        entity.ShapeWidth = shape?.Width;
+    }
+
+    private static TensorShape? ShapeOf(DatasetEntity entity) =>
+        entity is { ShapeChannels: { } channels, ShapeHeight: { } height, ShapeWidth: { } width }
+            ? new TensorShape(channels, height, width)
+            : null;
+
+    /// <summary>On the wire: [channels, height, width], or null for a flat dataset.</summary>
+    private static int[]? ToContract(TensorShape? shape) => shape is { } s ? [s.Channels, s.Height, s.Width] : null;
+
+    private static TensorShape? FromContract(IReadOnlyList<int>? shape) => shape is [var channels, var height, var width]
+        ? new TensorShape(channels, height, width)
+        : null;
 }

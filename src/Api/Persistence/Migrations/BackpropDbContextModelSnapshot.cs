@@ -101,6 +101,15 @@ namespace BackpropService.Api.Persistence.Migrations
                     b.Property<int>("Samples")
                         .HasColumnType("INTEGER");
 
+                    b.Property<int?>("ShapeChannels")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int?>("ShapeHeight")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int?>("ShapeWidth")
+                        .HasColumnType("INTEGER");
+
                     b.Property<string>("Task")
                         .IsRequired()
                         .HasColumnType("TEXT");

@@ -107,6 +107,15 @@ namespace BackpropService.Api.Persistence.PostgresMigrations
                     b.Property<int>("Samples")
                         .HasColumnType("integer");
 
+                    b.Property<int?>("ShapeChannels")
+                        .HasColumnType("integer");
+
+                    b.Property<int?>("ShapeHeight")
+                        .HasColumnType("integer");
+
+                    b.Property<int?>("ShapeWidth")
+                        .HasColumnType("integer");
+
                     b.Property<string>("Task")
                         .IsRequired()
                         .HasColumnType("text");
