@@ -113,6 +113,8 @@ public sealed partial class NewJobFormTests(BrowserFixture browser) : IClassFixt
         await Expect(page.Locator("#job-optimizer option:checked")).ToHaveTextAsync("momentum");
         await Expect(page.Locator("#job-init option:checked")).ToHaveTextAsync("he");
         await Expect(page.Locator(".alert.info")).ToContainTextAsync("Upload MNIST first");
+        // No dataset chosen yet, so no input to show.
+        await Expect(page.Locator("#input-shape")).ToHaveCountAsync(0);
     }
 
     [Fact]
@@ -147,6 +149,7 @@ public sealed partial class NewJobFormTests(BrowserFixture browser) : IClassFixt
         await page.ClickAsync("#preset-mnist-conv");
         await Expect(page.Locator("#job-dataset")).ToHaveValueAsync(digits.Id);
         await Expect(page.Locator(".alert.info")).ToHaveCountAsync(0);
+        await Expect(page.Locator("#input-shape")).ToHaveTextAsync("1×28×28 (channels × height × width)");
         // One more row before the output: dropout, then moved up above the dense 100.
         await page.ClickAsync("#add-layer");
         await page.SelectOptionAsync("#layer-type-5", new SelectOptionValue { Label = "dropout" });
