@@ -1,3 +1,4 @@
+using BackpropService.Api.Datasets;
 using BackpropService.Api.Mapping;
 using BackpropService.Api.Models;
 using BackpropService.Api.Options;
@@ -87,13 +88,10 @@ public static class JobRequestValidator
     /// </summary>
     public static void ValidateForDataset(JobOptions options, DatasetInfo dataset, ServiceLimits limits, int threads, ValidationErrors errors)
     {
-        var data = new DataShape(dataset.Features, dataset.Outputs, dataset.Samples, dataset.Id) { Shape = ShapeOf(dataset) };
+        var data = DatasetCatalog.DataShapeOf(dataset);
         foreach (var violation in options.ToEngine(threads).Check(data, limits.ToEngine()))
             errors.Add(violation.Field == TrainingOptions.DataField ? "datasetId" : violation.Field, Sentence(violation.Reason));
     }
-
-    /// <summary>The dataset's features as channels × height × width; null for a flat dataset.</summary>
-    private static TensorShape? ShapeOf(DatasetInfo dataset) => null;
 
     /// <summary>The engine's reasons are clauses ("size must be between 1 and 100000, got 0"); problem details read as sentences.</summary>
     private static string Sentence(string reason) =>
