@@ -42,7 +42,10 @@ public sealed class FormatTests
         ];
 
         Assert.Equal(["layer 1 conv2d 20×5×5", "layer 3 conv2d 40×5×5", "layer 6 dense 100", "layer 7 dense 10"], Format.WeightedLayers(w4));
-        Assert.Equal("784–conv2d 20×5×5–maxPool 2–conv2d 40×5×5–maxPool 2–dropout 0.5–100–10", Format.Architecture(784, w4));
+        var model = new ModelInfo("m", "digits", 1, null, null, LearningTask.Classification, 784, 10, null, w4, null, DateTimeOffset.UnixEpoch,
+            InputShape: [1, 28, 28]);
+        Assert.Equal("1×28×28–conv2d 20×5×5–maxPool 2–conv2d 40×5×5–maxPool 2–dropout 0.5–100–10", Format.Architecture(model));
+        Assert.Equal("784–100–10", Format.Architecture(model with { Layers = w4.TakeLast(2).ToList(), InputShape = null }));
     }
 
     [Fact]
