@@ -107,10 +107,8 @@ public sealed partial class JobPageTests(BrowserFixture browser) : IClassFixture
     [Fact]
     public async Task A_convolutional_jobs_page_shows_a_gradient_norm_series_for_each_conv_and_dense_layer()
     {
-        var mnist = TestFiles.MnistFolder();
         await using var host = new DashboardHost();
-        var dataset = await host.Http.UploadIdxAsync(
-            Path.Combine(mnist, "test-images-idx3-ubyte.gz"), Path.Combine(mnist, "test-labels-idx1-ubyte.gz"), "mnist-2k");
+        var dataset = await host.Http.UploadMnistTestDigitsAsync();
         var job = await host.Http.SubmitJobAsync(new SubmitJobRequest
         {
             Name = "conv",

@@ -45,11 +45,9 @@ public sealed partial class ModelPageTests(BrowserFixture browser) : IClassFixtu
     [Fact]
     public async Task A_convolutional_models_page_lists_its_layers_and_its_digit_canvas_predicts()
     {
-        var mnist = TestFiles.MnistFolder();
         await using var host = new DashboardHost();
         // The 2,000 test digits and one epoch: enough for a model that answers (what it answers is not the point here).
-        var dataset = await host.Http.UploadIdxAsync(
-            Path.Combine(mnist, "test-images-idx3-ubyte.gz"), Path.Combine(mnist, "test-labels-idx1-ubyte.gz"), "mnist-2k");
+        var dataset = await host.Http.UploadMnistTestDigitsAsync();
         var job = await host.Http.SubmitJobAsync(new SubmitJobRequest
         {
             Name = "digits-conv",

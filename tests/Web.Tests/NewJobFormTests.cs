@@ -139,11 +139,9 @@ public sealed partial class NewJobFormTests(BrowserFixture browser) : IClassFixt
     [Fact]
     public async Task A_job_built_from_the_convolutional_preset_and_added_rows_reaches_the_API_with_each_rows_type_and_fields()
     {
-        var mnist = TestFiles.MnistFolder();
         await using var host = new DashboardHost();
         // The 2,000 test digits: an upload of 28×28 images is all the preset needs.
-        var digits = await host.Http.UploadIdxAsync(
-            Path.Combine(mnist, "test-images-idx3-ubyte.gz"), Path.Combine(mnist, "test-labels-idx1-ubyte.gz"), "mnist-2k");
+        var digits = await host.Http.UploadMnistTestDigitsAsync();
         var page = await OpenTheFormAsync(host);
 
         await page.ClickAsync("#preset-mnist-conv");
