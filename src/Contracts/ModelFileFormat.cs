@@ -8,7 +8,8 @@ public enum ModelFileFormat
 
     /// <summary>
     /// A standard ONNX model (<c>.onnx</c>) for ONNX Runtime, Triton or ML.NET: raw inputs "input" [N × features] in
-    /// (the stored normalization is its first nodes), "output" [N × outputs] out, as <c>/predict</c> gives them.
+    /// (the stored normalization is its first nodes; a model of images then reshapes them to [N, C, H, W]), "output"
+    /// [N × outputs] out, as <c>/predict</c> gives them.
     /// </summary>
     Onnx,
 }

@@ -3,6 +3,7 @@ using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
 using BackpropService.Api.Tests.Infrastructure;
+using BackpropService.Contracts;
 
 namespace BackpropService.Api.Tests;
 
@@ -61,7 +62,7 @@ public sealed class ConvLayerValidationTests : IDisposable
         Assert.Equal(HttpStatusCode.BadRequest, status);
         Assert.True(errors.ContainsKey(field), $"expected an error on {field}, got: {string.Join("; ", errors.Select(e => $"{e.Key}: {string.Join(" ", e.Value)}"))}");
         Assert.Contains(errors[field], message => message.Contains(reason, StringComparison.OrdinalIgnoreCase));
-        Assert.Empty(await client.GetAsync<List<BackpropService.Contracts.Job>>("/api/jobs"));
+        Assert.Empty(await client.GetAsync<List<Job>>("/api/jobs"));
     }
 
     [Fact]
@@ -92,6 +93,91 @@ public sealed class ConvLayerValidationTests : IDisposable
         Assert.Equal("""{"size":8,"activation":"tanh","type":"dense"}""", layers[0].GetRawText());
         Assert.Equal("""{"type":"dropout","rate":0.25}""", layers[1].GetRawText());
         Assert.Equal("""{"size":2,"activation":"softmax","type":"dense"}""", layers[2].GetRawText());
+    }
+
+    [Theory]
+    // 1×12×12: conv 5 → 8×8, pool 2 → 4×4, then a 5×5 kernel does not fit.
+    [InlineData("""{ "type": "conv2d", "filters": 2, "kernel": 5 }, { "type": "maxPool", "size": 2 }, { "type": "conv2d", "filters": 2, "kernel": 5 }""",
+        "layers[2]", "a 5x5 kernel does not fit a 4x4 input")]
+    [InlineData("""{ "type": "conv2d", "filters": 2, "kernel": 1000000 }""", "layers[0]", "a 1000000x1000000 kernel does not fit a 12x12 input")]
+    [InlineData("""{ "type": "conv2d", "filters": 2, "kernel": 15, "padding": 1 }""", "layers[0]", "a 15x15 kernel does not fit a 12x12 input padded by 1")]
+    [InlineData("""{ "type": "maxPool", "size": 13 }""", "layers[0]", "a 13x13 pool does not fit a 12x12 input")]
+    // 100,000 filters of 1×1 on 12×12: each filter is within the limit, the layer's output (14.4 million values) is not.
+    [InlineData("""{ "type": "conv2d", "filters": 100000, "kernel": 1 }""", "layers[0]", "the layer's output would hold 14,400,000 values (100000x12x12)")]
+    // 600 filters of 3×3 (600×10×10 = 60,000 values), then 100 neurons: 6 million weights against the default limit of 5 million.
+    [InlineData("""{ "type": "conv2d", "filters": 600, "kernel": 3 }, { "size": 100, "activation": "relu" }""", "layers", "the network would have 6,006,302 weights and biases; the limit is 5,000,000")]
+    public async Task A_layer_that_does_not_fit_an_image_dataset_is_refused_naming_the_layer_and_the_shapes(string layers, string field, string reason)
+    {
+        await using var factory = _database.CreateFactory();
+        var client = factory.CreateClient();
+        DatasetInfo images = await UploadImagesAsync(client, side: 12);
+
+        var (status, errors) = await SubmitAsync(client, $$"""{ "datasetId": "{{images.Id}}", "epochs": 1, "layers": [ {{layers}}, {{Output}} ] }""");
+
+        Assert.Equal(HttpStatusCode.BadRequest, status);
+        Assert.True(errors.ContainsKey(field), $"expected an error on {field}, got: {string.Join("; ", errors.Select(e => $"{e.Key}: {string.Join(" ", e.Value)}"))}");
+        Assert.Contains(errors[field], message => message.Contains(reason, StringComparison.OrdinalIgnoreCase));
+        Assert.Empty(await client.GetAsync<List<Job>>("/api/jobs"));
+    }
+
+    [Fact]
+    public async Task A_conv_network_on_an_image_dataset_is_accepted_and_echoes_its_layers_with_the_defaults_filled_in()
+    {
+        await using var factory = _database.CreateFactory();
+        var client = factory.CreateClient();
+        DatasetInfo images = await UploadImagesAsync(client, side: 8);
+
+        var response = await client.PostAsync("/api/jobs", Json($$"""
+            { "datasetId": "{{images.Id}}", "epochs": 1, "cost": "crossEntropy", "layers": [
+                { "type": "conv2d", "filters": 4, "kernel": 3 },
+                { "type": "conv2d", "filters": 2, "kernel": 3, "stride": 2, "padding": 1, "activation": "tanh" },
+                { "type": "maxPool", "size": 2 },
+                { "type": "dropout", "rate": 0.5 },
+                { "size": 2, "activation": "softmax" } ] }
+            """));
+
+        string body = await response.Content.ReadAsStringAsync();
+        Assert.True(response.StatusCode == HttpStatusCode.Accepted, body);
+        var job = JsonSerializer.Deserialize<Job>(body, ApiClient.Json)!;
+        LayerShape[] expected =
+        [
+            new(null, Activation.Relu) { Type = LayerType.Conv2d, Filters = 4, Kernel = 3, Stride = 1, Padding = 0 },
+            new(null, Activation.Tanh) { Type = LayerType.Conv2d, Filters = 2, Kernel = 3, Stride = 2, Padding = 1 },
+            new(2, null) { Type = LayerType.MaxPool },
+            new(null, null) { Type = LayerType.Dropout, Rate = 0.5 },
+            new(2, Activation.Softmax),
+        ];
+        Assert.Equal(expected, job.Options.Layers);
+        Assert.Equal(expected, (await client.GetAsync<Job>($"/api/jobs/{job.Id}")).Options.Layers);
+        using var echoed = JsonDocument.Parse(body);
+        Assert.Equal("""{"activation":"relu","type":"conv2d","filters":4,"kernel":3,"stride":1,"padding":0}""",
+            echoed.RootElement.GetProperty("options").GetProperty("layers")[0].GetRawText());
+    }
+
+    /// <summary>
+    /// A CSV of <paramref name="side"/>×<paramref name="side"/> one-channel images (shape 1,side,side) in two classes: a
+    /// bright left half or a bright right half.
+    /// </summary>
+    internal static async Task<DatasetInfo> UploadImagesAsync(HttpClient client, int side)
+    {
+        var csv = new StringBuilder(string.Join(",", Enumerable.Range(0, side * side).Select(i => $"p{i}")) + ",label\n");
+        for (int sample = 0; sample < 40; sample++)
+        {
+            bool left = sample % 2 == 0;
+            var pixels = Enumerable.Range(0, side * side).Select(i => (i % side < side / 2) == left ? "1" : "0");
+            csv.Append(string.Join(",", pixels)).Append(left ? ",left\n" : ",right\n");
+        }
+        using var form = new MultipartFormDataContent
+        {
+            { new StringContent(csv.ToString()), "file", "images.csv" },
+            { new StringContent($"1,{side},{side}"), "shape" },
+        };
+        var response = await client.PostAsync("/api/datasets", form);
+        string body = await response.Content.ReadAsStringAsync();
+        Assert.True(response.StatusCode == HttpStatusCode.Created, body);
+        var dataset = JsonSerializer.Deserialize<DatasetInfo>(body, ApiClient.Json)!;
+        Assert.Equal([1, side, side], dataset.Shape);
+        return dataset;
     }
 
     internal static StringContent Json(string json) => new(json, Encoding.UTF8, "application/json");

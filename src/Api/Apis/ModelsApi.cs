@@ -116,6 +116,10 @@ public static class ModelsApi
 
         var model = await cache.GetAsync(entity.Id, cancellationToken);
         if (model is null) return ApiProblems.NotFound("Model", id);
+        // A flat dataset of the right width is read as the model reads /predict rows; images of another shape are not its images.
+        if (dataset.Shape is { } imageShape && model.Shape.InputShape is { } inputShape && imageShape != inputShape)
+            return TypedResults.ValidationProblem(ValidationErrors.One("datasetId",
+                $"The dataset's images are {imageShape} (channels x height x width); the model takes {inputShape} images."));
         Engine.Evaluation.EvaluationReport report;
         try
         {

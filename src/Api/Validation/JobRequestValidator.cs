@@ -3,7 +3,6 @@ using BackpropService.Api.Mapping;
 using BackpropService.Api.Models;
 using BackpropService.Api.Options;
 using BackpropService.Contracts;
-using BackpropService.Engine;
 using BackpropService.Engine.Data;
 using BackpropService.Engine.Training;
 
@@ -88,7 +87,7 @@ public static class JobRequestValidator
     /// </summary>
     public static void ValidateForDataset(JobOptions options, DatasetInfo dataset, ServiceLimits limits, int threads, ValidationErrors errors)
     {
-        var data = DatasetCatalog.DataShapeOf(dataset);
+        DataShape data = DatasetCatalog.DataShapeOf(dataset);
         foreach (var violation in options.ToEngine(threads).Check(data, limits.ToEngine()))
             errors.Add(violation.Field == TrainingOptions.DataField ? "datasetId" : violation.Field, Sentence(violation.Reason));
     }

@@ -11,9 +11,13 @@ namespace BackpropService.Engine.Export;
 
 /// <summary>
 /// Writes a trained model as a standard ONNX model, so that ONNX Runtime (or Triton, ML.NET, …) gives the outputs
-/// <see cref="TrainedModel.Predict"/> gives. The graph takes raw inputs, "input" [N × inputs], and gives "output"
-/// [N × outputs]: first the stored normalization, x′ = (x − offset) · scale as Sub and Mul; then per dense layer a
-/// Gemm, z = a·Wᵀ + b (transB = 1 reads our row-major neurons × inputs weights as they are), and its activation.
+/// <see cref="TrainedModel.Predict"/> gives. The graph takes raw inputs, "input" [N × inputs], the rows
+/// <c>/predict</c> takes (an image in channel, row, column order), and gives "output" [N × outputs]: first the stored
+/// normalization, x′ = (x − offset) · scale as Sub and Mul; for a model of images a Reshape to [N, C, H, W]; then per
+/// conv2d layer a Conv (kernel_shape, strides, pads; our kernels are already OIHW) and its activation, per maxPool a
+/// MaxPool (window = stride), a Flatten before the first dense layer after them, and per dense layer a Gemm,
+/// z = a·Wᵀ + b (transB = 1 reads our row-major neurons × inputs weights as they are), and its activation. Dropout is
+/// the identity at inference, so it has no node.
 /// The classes come from OnnxSharp, generated from the ONNX specification's onnx.proto, and Google.Protobuf writes them.
 /// </summary>
 public static class OnnxExporter
@@ -40,8 +44,29 @@ public static class OnnxExporter
 
         var graph = new OnnxGraphBuilder(name, InputName, model.Inputs);
         AppendNormalization(graph, model.Normalizer);
-        foreach (DenseLayer layer in model.Network.Layers)
-            AppendDense(graph, model.Network, layer);
+        bool spatial = model.Shape.InputShape is not null;
+        if (spatial) AppendReshape(graph, model.Shape.Input);
+        foreach (Layer layer in model.Network.Layers)
+        {
+            switch (layer.Kind)
+            {
+                case LayerKind.Conv2d:
+                    AppendConvolution(graph, model.Network, layer);
+                    break;
+                case LayerKind.MaxPool:
+                    AppendMaxPool(graph, layer);
+                    break;
+                case LayerKind.Dropout:
+                    break; // inverted dropout: the identity at inference
+                case LayerKind.Dense:
+                    if (spatial) graph.Append($"layer{layer.Index}.flatten", "Flatten", $"layer{layer.Index}.flattened", [], OnnxGraphBuilder.IntAttribute("axis", 1));
+                    spatial = false;
+                    AppendDense(graph, model.Network, layer);
+                    break;
+                default:
+                    throw new NotSupportedException($"no ONNX operator is written for the layer kind {layer.Kind}.");
+            }
+        }
 
         var onnx = new ModelProto
         {
@@ -83,8 +108,44 @@ public static class OnnxExporter
         graph.Append("normalize.multiply", "Mul", "normalized", [scale]);
     }
 
+    /// <summary>
+    /// The rows [N × C·H·W] as images [N, C, H, W] (N from the rows: -1), which is how our values are laid out: channel by
+    /// channel, each row by row.
+    /// </summary>
+    private static void AppendReshape(OnnxGraphBuilder graph, TensorShape input)
+    {
+        string shape = graph.AddInt64Initializer("input.shape", [-1, input.Channels, input.Height, input.Width]);
+        graph.Append("input.reshape", "Reshape", "input.images", [shape]);
+    }
+
+    /// <summary>
+    /// zˡ = Wˡ ⋆ aˡ⁻¹ + bˡ, the cross-correlation our convolution computes (as ONNX's Conv does): kernels [filters, C, K, K],
+    /// the same zero padding on every side, the same stride both ways; then aˡ = σ(zˡ).
+    /// </summary>
+    private static void AppendConvolution(OnnxGraphBuilder graph, Network<float> network, Layer layer)
+    {
+        LayerSpec spec = layer.Spec;
+        string prefix = $"layer{layer.Index}";
+        string weights = graph.AddInitializer($"{prefix}.weights", network.Weights(layer.Index), spec.Filters, layer.Input.Channels, spec.Kernel, spec.Kernel);
+        string biases = graph.AddInitializer($"{prefix}.biases", network.Biases(layer.Index), spec.Filters);
+        graph.Append($"{prefix}.conv", "Conv", $"{prefix}.weightedInput", [weights, biases],
+            OnnxGraphBuilder.IntsAttribute("kernel_shape", spec.Kernel, spec.Kernel),
+            OnnxGraphBuilder.IntsAttribute("strides", spec.Stride, spec.Stride),
+            OnnxGraphBuilder.IntsAttribute("pads", spec.Padding, spec.Padding, spec.Padding, spec.Padding));
+        AppendActivation(graph, layer.Activation.Kind, prefix);
+    }
+
+    /// <summary>The max of each non-overlapping window per channel; a remainder row or column is dropped (ceil_mode 0), as in the engine.</summary>
+    private static void AppendMaxPool(OnnxGraphBuilder graph, Layer layer)
+    {
+        int size = layer.Spec.PoolSize;
+        graph.Append($"layer{layer.Index}.maxPool", "MaxPool", $"layer{layer.Index}.pooled", [],
+            OnnxGraphBuilder.IntsAttribute("kernel_shape", size, size),
+            OnnxGraphBuilder.IntsAttribute("strides", size, size));
+    }
+
     /// <summary>zˡ = aˡ⁻¹ · Wˡᵀ + bˡ (Gemm, transB = 1, W stored neurons × inputs), then aˡ = σ(zˡ).</summary>
-    private static void AppendDense(OnnxGraphBuilder graph, Network<float> network, DenseLayer layer)
+    private static void AppendDense(OnnxGraphBuilder graph, Network<float> network, Layer layer)
     {
         string prefix = $"layer{layer.Index}";
         string weights = graph.AddInitializer($"{prefix}.weights", network.Weights(layer.Index), layer.Outputs, layer.Inputs);

@@ -35,6 +35,16 @@ internal sealed class OnnxGraphBuilder
         return name;
     }
 
+    /// <summary>Adds an int64 constant (a shape for Reshape) and returns its name.</summary>
+    public string AddInt64Initializer(string name, long[] values)
+    {
+        var tensor = new TensorProto { Name = name, DataType = (int)TensorProto.Types.DataType.Int64 };
+        tensor.Dims.Add(values.Length);
+        tensor.Int64Data.AddRange(values);
+        _graph.Initializer.Add(tensor);
+        return name;
+    }
+
     /// <summary>
     /// Appends the node <paramref name="name"/>: <paramref name="operation"/> (an operator of the default ONNX domain)
     /// on <see cref="Current"/> and then <paramref name="constants"/>, writing the tensor <paramref name="output"/>, which
@@ -66,6 +76,13 @@ internal sealed class OnnxGraphBuilder
 
     public static AttributeProto IntAttribute(string name, long value) =>
         new() { Name = name, Type = AttributeProto.Types.AttributeType.Int, I = value };
+
+    public static AttributeProto IntsAttribute(string name, params long[] values)
+    {
+        var attribute = new AttributeProto { Name = name, Type = AttributeProto.Types.AttributeType.Ints };
+        attribute.Ints.AddRange(values);
+        return attribute;
+    }
 
     public static AttributeProto FloatAttribute(string name, float value) =>
         new() { Name = name, Type = AttributeProto.Types.AttributeType.Float, F = value };

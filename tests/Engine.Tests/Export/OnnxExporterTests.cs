@@ -149,7 +149,7 @@ public class OnnxExporterTests
         return values;
     }
 
-    private static float[] RunOnnx(byte[] onnx, float[] rows, int rowCount, int features)
+    internal static float[] RunOnnx(byte[] onnx, float[] rows, int rowCount, int features)
     {
         using var session = new InferenceSession(onnx);
         using OrtValue input = OrtValue.CreateTensorValueFromMemory(rows, [rowCount, features]);
