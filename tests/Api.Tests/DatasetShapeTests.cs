@@ -105,12 +105,8 @@ public sealed class DatasetShapeTests : IDisposable
     {
         await using var factory = _database.CreateFactory();
         var client = factory.CreateClient();
-        using var form = new MultipartFormDataContent
-        {
-            { new ByteArrayContent(IdxImages(count: 2, rows: 2, columns: 2)), "images", "images-idx3-ubyte" },
-            { new ByteArrayContent(IdxLabels(count: 2)), "labels", "labels-idx1-ubyte" },
-            { new StringContent("1,2,2"), "shape" },
-        };
+        using var form = IdxForm(count: 2, rows: 2, columns: 2);
+        form.Add(new StringContent("1,2,2"), "shape");
 
         string message = await AssertProblemOnShapeAsync(await client.PostAsync("/api/datasets", form));
 
@@ -122,11 +118,7 @@ public sealed class DatasetShapeTests : IDisposable
     {
         await using var factory = _database.CreateFactory();
         var client = factory.CreateClient();
-        using var form = new MultipartFormDataContent
-        {
-            { new ByteArrayContent(IdxImages(count: 4, rows: 3, columns: 5)), "images", "images-idx3-ubyte" },
-            { new ByteArrayContent(IdxLabels(count: 4)), "labels", "labels-idx1-ubyte" },
-        };
+        using var form = IdxForm(count: 4, rows: 3, columns: 5);
 
         var response = await client.PostAsync("/api/datasets", form);
         string body = await response.Content.ReadAsStringAsync();
@@ -219,6 +211,13 @@ public sealed class DatasetShapeTests : IDisposable
         }
         return csv.ToString();
     }
+
+    /// <summary>An IDX upload of <paramref name="count"/> blank images and labels alternating 0 and 1.</summary>
+    private static MultipartFormDataContent IdxForm(int count, int rows, int columns) => new()
+    {
+        { new ByteArrayContent(IdxImages(count, rows, columns)), "images", "images-idx3-ubyte" },
+        { new ByteArrayContent(IdxLabels(count)), "labels", "labels-idx1-ubyte" },
+    };
 
     /// <summary>An IDX images file (magic 0x00000803) of blank images.</summary>
     private static byte[] IdxImages(int count, int rows, int columns)

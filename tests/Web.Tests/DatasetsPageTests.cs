@@ -44,4 +44,31 @@ public sealed class DatasetsPageTests(BrowserFixture browser) : IClassFixture<Br
         var datasets = await host.Http.GetAsync<List<DatasetInfo>>("api/datasets");
         Assert.DoesNotContain(datasets, d => d.Name == "too-big");
     }
+
+    [Fact]
+    public async Task A_csv_uploaded_with_a_shape_lists_it_beside_its_features_and_a_shape_that_does_not_fit_is_explained_under_the_field()
+    {
+        await using var host = new DashboardHost();
+        var page = await browser.NewPageAsync(host.BaseAddress);
+        await page.GotoAsync("/datasets");
+        var csv = new FilePayload
+        {
+            Name = "tiles.csv",
+            MimeType = "text/csv",
+            Buffer = Encoding.UTF8.GetBytes("a,b,c,d,e,f,label\n" + string.Concat(Enumerable.Range(0, 10).Select(i => $"{i},1,2,3,4,5,{i % 2}\n"))),
+        };
+
+        await page.Locator("#upload-file").SetInputFilesAsync(csv);
+        // The page has the file once it names it (the browser hands it over asynchronously).
+        await Expect(page.Locator("#upload-file-chosen")).ToContainTextAsync("tiles.csv");
+        await page.FillAsync("#upload-shape", "1,2,4");
+        await page.ClickAsync("#upload-button");
+        await Expect(page.Locator(".field", new() { HasText = "Shape" })).ToContainTextAsync("the file has 6 feature columns");
+
+        await page.FillAsync("#upload-shape", "1x2x3");
+        await page.ClickAsync("#upload-button");
+        var uploaded = page.Locator("#datasets-table tr", new() { HasText = "tiles" });
+        await Expect(uploaded).ToContainTextAsync("6 (1×2×3) → 2");
+        await Expect(page.Locator("#datasets-table tr[data-dataset-id='xor']")).Not.ToContainTextAsync("×");
+    }
 }

@@ -49,6 +49,13 @@ public sealed class FormatTests
     }
 
     [Fact]
+    public void A_dataset_shape_reads_as_channels_by_height_by_width_and_a_flat_one_as_nothing()
+    {
+        Assert.Equal("1×28×28", Format.Shape([1, 28, 28]));
+        Assert.Null(Format.Shape(null));
+    }
+
+    [Fact]
     public void Every_status_reads_as_the_api_writes_it()
     {
         foreach (JobStatus status in Enum.GetValues<JobStatus>())
