@@ -36,6 +36,11 @@ internal sealed record MnistData(Dataset Train, Dataset Test)
     {
         using FileStream images = File.OpenRead(Path.Combine(directory, $"{split}-images-idx3-ubyte.gz"));
         using FileStream labels = File.OpenRead(Path.Combine(directory, $"{split}-labels-idx1-ubyte.gz"));
-        return IdxReader.Read($"mnist-{split}", images, labels);
+        Dataset data = IdxReader.Read($"mnist-{split}", images, labels);
+        // The images' shape, for the convolutional W4 (dense layers flatten it).
+        return data.Shape is not null ? data : new Dataset(data.Name, data.Task, data.Features, data.Outputs, data.Inputs, data.Targets, data.Labels, data.ClassNames)
+        {
+            Shape = new TensorShape(1, 28, 28),
+        };
     }
 }

@@ -8,7 +8,7 @@ using BackpropService.Engine.Training;
 
 namespace BackpropService.Engine.Bench;
 
-/// <summary>W1 ("nielsen") and W2 ("modern"): seconds per epoch (median of epochs 2..n), samples/s, test accuracy.</summary>
+/// <summary>W1 ("nielsen"), W2 ("modern") and W4 ("conv"): seconds per epoch (median of epochs 2..n), samples/s, test accuracy.</summary>
 internal static class TrainingBench
 {
     /// <summary>784-30-10 sigmoid, quadratic cost, SGD η = 3.0, mini-batch 10, N(0,1) weights and biases.</summary>
@@ -35,6 +35,29 @@ internal static class TrainingBench
         LearningRate = 0.05f,
         Momentum = 0.9f,
         BatchSize = 64,
+        Epochs = bench.Epochs,
+        Initialization = InitializationKind.He,
+        ValidationSplit = 0,
+        Seed = (ulong)bench.Seed,
+        Threads = bench.Threads,
+    };
+
+    /// <summary>
+    /// 1x28x28 → conv 5x5x20 ReLU → max-pool 2 → conv 5x5x40 ReLU → max-pool 2 → 640-100 ReLU → 100-10 softmax, cross-entropy,
+    /// momentum 0.9, lr 0.01, mini-batch 32, He init (the reference's W4, Nielsen's chapter 6 shape).
+    /// </summary>
+    public static TrainingOptions W4(BenchOptions bench) => new()
+    {
+        Layers =
+        [
+            LayerSpec.Conv2d(20, 5, ActivationKind.Relu), LayerSpec.MaxPool(2), LayerSpec.Conv2d(40, 5, ActivationKind.Relu), LayerSpec.MaxPool(2),
+            new LayerSpec(100, ActivationKind.Relu), new LayerSpec(10, ActivationKind.Softmax),
+        ],
+        Cost = CostKind.CrossEntropy,
+        Optimizer = OptimizerKind.Momentum,
+        LearningRate = 0.01f,
+        Momentum = 0.9f,
+        BatchSize = 32,
         Epochs = bench.Epochs,
         Initialization = InitializationKind.He,
         ValidationSplit = 0,

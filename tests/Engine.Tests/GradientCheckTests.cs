@@ -40,7 +40,7 @@ public class GradientCheckTests
         for (int i = 0; i < network.ParameterCount; i++) network.Parameters[i] = random.NextNormal() * 0.8;
 
         double[] inputs = Enumerable.Range(0, Rows * Inputs).Select(_ => random.NextNormal()).ToArray();
-        double[] targets = MakeTargets(output, costKind, random);
+        double[] targets = FiniteDifferences.Targets(output, costKind, Rows, Outputs, random);
         Cost cost = Cost.For(costKind);
         var regularization = new Regularization(l2, l1, TrainingSamples);
         NetworkWorkspace<double> workspace = network.CreateWorkspace(Rows);
@@ -55,38 +55,7 @@ public class GradientCheckTests
             return network.Backpropagate(inputs, targets, Rows, cost, workspace, scratch) / Rows + network.Penalty(regularization);
         }
 
-        const double h = 1e-5;
-        var numeric = new double[network.ParameterCount];
-        for (int i = 0; i < network.ParameterCount; i++)
-        {
-            double saved = network.Parameters[i];
-            network.Parameters[i] = saved + h;
-            double plus = TotalCost();
-            network.Parameters[i] = saved - h;
-            double minus = TotalCost();
-            network.Parameters[i] = saved;
-            numeric[i] = (plus - minus) / (2 * h);
-        }
-
-        double difference = Math.Sqrt(analytic.Zip(numeric, (a, n) => (a - n) * (a - n)).Sum());
-        double scale = Math.Sqrt(analytic.Sum(a => a * a)) + Math.Sqrt(numeric.Sum(n => n * n));
-        Assert.True(scale > 0, "the gradient should not vanish for random weights");
-        double relativeError = difference / scale;
-        Assert.True(relativeError < 1e-6, $"relative error {relativeError:E2} between backprop and finite differences");
-    }
-
-    private static double[] MakeTargets(ActivationKind output, CostKind cost, SeededRandom random)
-    {
-        var targets = new double[Rows * Outputs];
-        for (int r = 0; r < Rows; r++)
-        {
-            if (output == ActivationKind.Softmax)
-                targets[r * Outputs + random.NextInt(Outputs)] = 1; // one-hot, as for classification
-            else
-                for (int j = 0; j < Outputs; j++)
-                    targets[r * Outputs + j] = cost == CostKind.CrossEntropy ? random.NextDouble() : random.NextNormal();
-        }
-        return targets;
+        FiniteDifferences.AssertGradientMatches(network.Parameters, analytic, TotalCost);
     }
 
     [Fact]

@@ -1,4 +1,6 @@
 using System.Numerics;
+using System.Numerics.Tensors;
+using System.Runtime.CompilerServices;
 
 namespace BackpropService.Engine.LinearAlgebra;
 
@@ -13,7 +15,7 @@ namespace BackpropService.Engine.LinearAlgebra;
 /// <c>threads</c> is, so results are bit-identical across thread counts.
 /// </para>
 /// </summary>
-public static class Convolution
+public static unsafe class Convolution
 {
     /// <summary>
     /// z = W ⋆ a + b for <paramref name="rows"/> samples: z[f, y, x] = b_f + Σ_{c,ky,kx} W[f, c, ky, kx] · a[c, y·S + ky − P, x·S + kx − P]
@@ -28,13 +30,19 @@ public static class Convolution
         Need(weights.Length, (long)g.Filters * g.PatchLength, nameof(weights));
         Need(biases.Length, g.Filters, nameof(biases));
         Need(output.Length, rows * g.Output.Length, nameof(output));
+        if (typeof(T) == typeof(float) && Gemm.SingleIsAccelerated)
+        {
+            fixed (T* a = input, w = weights, b = biases, z = output, s = scratch)
+                ConvolutionKernel.Forward((float*)a, (float*)w, (float*)b, (float*)z, g, rows, (float*)s, threads);
+            return;
+        }
         int inputLength = (int)g.Input.Length, outputLength = (int)g.Output.Length;
         int filters = g.Filters, patch = g.PatchLength, positions = g.Positions;
         Span<T> columns = scratch[..(patch * positions)];
         for (int n = 0; n < rows; n++)
         {
             Span<T> z = output.Slice(n * outputLength, outputLength);
-            ToColumns(input.Slice(n * inputLength, inputLength), columns, g);
+            ConvolutionColumns.Gather(input.Slice(n * inputLength, inputLength), columns, g);
             // z_f starts at b_f, and the product adds W·X to it (the kernel's bias runs along columns, ours along rows).
             for (int f = 0; f < filters; f++) z.Slice(f * positions, positions).Fill(biases[f]);
             Gemm.Multiply<T>(weights, columns, z, filters, positions, patch, T.One, accumulate: true, threads);
@@ -55,6 +63,12 @@ public static class Convolution
         Need(delta.Length, rows * g.Output.Length, nameof(delta));
         Need(weightGradients.Length, (long)g.Filters * g.PatchLength, nameof(weightGradients));
         Need(biasGradients.Length, g.Filters, nameof(biasGradients));
+        if (typeof(T) == typeof(float) && Gemm.SingleIsAccelerated)
+        {
+            fixed (T* a = input, d = delta, dw = weightGradients, db = biasGradients, s = scratch)
+                ConvolutionKernel.Gradients((float*)a, (float*)d, (float*)dw, (float*)db, g, rows, Unsafe.As<T, float>(ref scale), (float*)s, threads);
+            return;
+        }
         int inputLength = (int)g.Input.Length, outputLength = (int)g.Output.Length;
         int filters = g.Filters, patch = g.PatchLength, positions = g.Positions;
         Span<T> columns = scratch[..(patch * positions)];
@@ -62,7 +76,7 @@ public static class Convolution
         weightGradient.Clear();
         for (int n = 0; n < rows; n++)
         {
-            ToColumns(input.Slice(n * inputLength, inputLength), columns, g);
+            ConvolutionColumns.Gather(input.Slice(n * inputLength, inputLength), columns, g);
             // BP4: ∂C/∂W += scale · δ_n·X_nᵀ (filters × positions times positions × patch).
             Gemm.MultiplyTransposedB<T>(delta.Slice(n * outputLength, outputLength), columns, weightGradient, filters, patch, positions, scale,
                 accumulate: true, threads);
@@ -71,11 +85,7 @@ public static class Convolution
         for (int f = 0; f < filters; f++)
         {
             T sum = T.Zero;
-            for (int n = 0; n < rows; n++)
-            {
-                ReadOnlySpan<T> map = delta.Slice(n * outputLength + f * positions, positions);
-                for (int p = 0; p < map.Length; p++) sum += map[p];
-            }
+            for (int n = 0; n < rows; n++) sum += TensorPrimitives.Sum(delta.Slice(n * outputLength + f * positions, positions));
             biasGradients[f] = scale * sum;
         }
     }
@@ -93,6 +103,12 @@ public static class Convolution
         Need(delta.Length, rows * g.Output.Length, nameof(delta));
         Need(weights.Length, (long)g.Filters * g.PatchLength, nameof(weights));
         Need(inputError.Length, rows * g.Input.Length, nameof(inputError));
+        if (typeof(T) == typeof(float) && Gemm.SingleIsAccelerated)
+        {
+            fixed (T* d = delta, w = weights, e = inputError, s = scratch)
+                ConvolutionKernel.BackpropagateError((float*)d, (float*)w, (float*)e, g, rows, (float*)s, threads);
+            return;
+        }
         int inputLength = (int)g.Input.Length, outputLength = (int)g.Output.Length;
         int filters = g.Filters, patch = g.PatchLength, positions = g.Positions;
         Span<T> columns = scratch[..(patch * positions)];
@@ -101,70 +117,21 @@ public static class Convolution
             // Wᵀ·δ_n: W is filters × patch, so Wᵀ is its transpose read in place.
             Gemm.MultiplyTransposedA<T>(weights, delta.Slice(n * outputLength, outputLength), columns, patch, positions, filters, T.One,
                 accumulate: false, threads);
-            FromColumns(columns, inputError.Slice(n * inputLength, inputLength), g);
+            ConvolutionColumns.Scatter<T>(columns, inputError.Slice(n * inputLength, inputLength), g);
         }
     }
 
-    /// <summary>Scratch each call needs: one sample's im2col matrix (PatchLength × positions).</summary>
+    /// <summary>
+    /// Scratch each call needs, for any of the three: per thread, one sample's im2col matrix (PatchLength × positions) and
+    /// its packed copy. Does not depend on <paramref name="rows"/>.
+    /// </summary>
     public static int ScratchLength(in ConvolutionGeometry g, int rows, int threads)
     {
         g.Check();
-        return g.PatchLength * g.Positions;
-    }
-
-    /// <summary>X[q, p] for q = (c·K + ky)·K + kx and p = y·W_out + x: the input under the kernel, 0 in the padding.</summary>
-    private static void ToColumns<T>(ReadOnlySpan<T> sample, Span<T> columns, in ConvolutionGeometry g)
-        where T : unmanaged, IFloatingPointIeee754<T>
-    {
-        TensorShape input = g.Input, output = g.Output;
-        int k = g.Kernel, stride = g.Stride, padding = g.Padding, positions = output.Height * output.Width;
-        for (int c = 0, q = 0; c < input.Channels; c++)
-        {
-            for (int ky = 0; ky < k; ky++)
-            {
-                for (int kx = 0; kx < k; kx++, q++)
-                {
-                    Span<T> row = columns.Slice(q * positions, positions);
-                    for (int y = 0, p = 0; y < output.Height; y++)
-                    {
-                        int iy = y * stride + ky - padding;
-                        for (int x = 0; x < output.Width; x++, p++)
-                        {
-                            int ix = x * stride + kx - padding;
-                            row[p] = iy >= 0 && iy < input.Height && ix >= 0 && ix < input.Width ? sample[(c * input.Height + iy) * input.Width + ix] : T.Zero;
-                        }
-                    }
-                }
-            }
-        }
-    }
-
-    /// <summary>The inverse fold of <see cref="ToColumns{T}"/>: each input value gets the sum of the entries of X that read it, in the order of q then p.</summary>
-    private static void FromColumns<T>(ReadOnlySpan<T> columns, Span<T> sample, in ConvolutionGeometry g)
-        where T : unmanaged, IFloatingPointIeee754<T>
-    {
-        TensorShape input = g.Input, output = g.Output;
-        int k = g.Kernel, stride = g.Stride, padding = g.Padding, positions = output.Height * output.Width;
-        sample.Clear();
-        for (int c = 0, q = 0; c < input.Channels; c++)
-        {
-            for (int ky = 0; ky < k; ky++)
-            {
-                for (int kx = 0; kx < k; kx++, q++)
-                {
-                    ReadOnlySpan<T> row = columns.Slice(q * positions, positions);
-                    for (int y = 0, p = 0; y < output.Height; y++)
-                    {
-                        int iy = y * stride + ky - padding;
-                        for (int x = 0; x < output.Width; x++, p++)
-                        {
-                            int ix = x * stride + kx - padding;
-                            if (iy >= 0 && iy < input.Height && ix >= 0 && ix < input.Width) sample[(c * input.Height + iy) * input.Width + ix] += row[p];
-                        }
-                    }
-                }
-            }
-        }
+        ArgumentOutOfRangeException.ThrowIfLessThan(threads, 1);
+        long length = Math.Max((long)g.PatchLength * g.Positions, ConvolutionKernel.ScratchPerThread(g) * Math.Min(threads, WorkerTeam.MaxParts));
+        if (length > Array.MaxLength) throw new ArgumentException($"convolution of input {g.Input} with {g.Filters} filters of {g.Kernel}x{g.Kernel} needs too much scratch.");
+        return (int)length;
     }
 
     private static void CheckSizes(in ConvolutionGeometry g, int rows, int threads, int scratchLength)

@@ -31,7 +31,7 @@ public static class Gemm
     public static string InstructionSet =>
         !SingleIsAccelerated ? "none" : AllowAvx512 && OuterProductKernel.Avx512Available ? "AVX-512" : "AVX2";
 
-    private static bool SingleIsAccelerated => Fma.IsSupported && Avx2.IsSupported;
+    internal static bool SingleIsAccelerated => Fma.IsSupported && Avx2.IsSupported;
 
     /// <summary>C[m×n] = α·A[m×k]·B[n×k]ᵀ, added to C when <paramref name="accumulate"/>.</summary>
     public static void MultiplyTransposedB<T>(ReadOnlySpan<T> a, ReadOnlySpan<T> b, Span<T> c, int m, int n, int k, T alpha, bool accumulate, int threads = 1)

@@ -81,6 +81,37 @@ internal static unsafe class OuterProductKernel
         WorkerTeam.Run(work, parts);
     }
 
+    /// <summary>Width of the full slivers op(B) is packed in: 64 columns with the Vector512 kernels, else 16.</summary>
+    public static int WideSliver(bool avx512) => avx512 && Avx512Available ? 64 : Narrow;
+
+    /// <summary>
+    /// Floats a packed op(B) of n columns and k rows takes (<see cref="Pack"/>'s layout: sliver j0 at j0·k, each
+    /// sliver k × its width, the last padded to 16 columns).
+    /// </summary>
+    public static long PackedLength(int n, int k) => (long)(n + Narrow - 1) / Narrow * Narrow * k;
+
+    /// <summary>
+    /// Rows [rowStart, rowEnd) × columns [columnStart, columnEnd) of <see cref="Run"/>'s product, on the calling thread,
+    /// with op(B) already in <paramref name="packed"/> in <see cref="Pack"/>'s layout for slivers of
+    /// <see cref="WideSliver"/>(<paramref name="avx512"/>) (at least the slivers of the columns asked for). For callers
+    /// that build op(B) themselves (convolution: im2col straight into slivers) or split a product among threads their own
+    /// way. columnStart must be a sliver start; the bits are <see cref="Run"/>'s.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void RunPacked(float* a, float* packed, float* bias, float* z, float* activation, bool relu, int m, int n, int k,
+        float alpha, bool accumulate, bool transposeA, bool avx512, int rowStart, int rowEnd, int columnStart, int columnEnd)
+    {
+        if (rowStart >= rowEnd || columnStart >= columnEnd) return;
+        if (accumulate && z == null) throw new ArgumentException("accumulating needs z.");
+        OuterProductWork work = t_work ??= new OuterProductWork();
+        work.Set(a, null, bias, z, activation, packed, relu, m, n, k, alpha, accumulate);
+        work.TransposeA = transposeA;
+        work.TransposeB = false;
+        work.Avx512 = avx512 && Avx512Available;
+        work.Wide = work.Avx512 ? 64 : Narrow;
+        Compute(work, rowStart, rowEnd, columnStart, columnEnd);
+    }
+
     /// <summary>One product split into bands; reused per calling thread, so a call allocates nothing.</summary>
     private sealed class OuterProductWork : ParallelWork
     {
@@ -127,14 +158,14 @@ internal static unsafe class OuterProductKernel
 
     /// <summary>The sliver that starts at column j0 (a multiple of 16): <paramref name="wide"/> columns, or 16 near the end.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static int SliverWidth(int j0, int n, int wide) => n - j0 >= wide ? wide : Narrow;
+    public static int SliverWidth(int j0, int n, int wide) => n - j0 >= wide ? wide : Narrow;
 
     /// <summary>
     /// Columns [start, end) of op(B) into their slivers: sliver j0 at packed + j0·k, element [p·width + jj] =
     /// op(B)[p, j0 + jj]. op(B) = Wᵀ for W stored n × k (<paramref name="transposed"/>), else B stored k × n.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Pack(float* w, int n, int k, float* packed, int start, int end, int wide, bool transposed)
+    public static void Pack(float* w, int n, int k, float* packed, int start, int end, int wide, bool transposed)
     {
         if (!transposed)
         {

@@ -82,7 +82,7 @@ public class LayerGradientCheckTests
         for (int i = 0; i < network.ParameterCount; i++) network.Parameters[i] = random.NextNormal() * 0.6;
 
         double[] inputs = Enumerable.Range(0, Rows * network.Inputs).Select(_ => random.NextNormal()).ToArray();
-        double[] targets = MakeTargets(output, costKind, random);
+        double[] targets = FiniteDifferences.Targets(output, costKind, Rows, Outputs, random);
         Cost cost = Cost.For(costKind);
         NetworkWorkspace<double> workspace = network.CreateWorkspace(Rows);
         var key = new DropoutKey(Seed: 5, Epoch: 2, Batch: 3);
@@ -98,24 +98,7 @@ public class LayerGradientCheckTests
             return network.Backpropagate(inputs, targets, Rows, cost, workspace, unused, key) / Rows + network.Penalty(regularization);
         }
 
-        const double h = 1e-5;
-        var numeric = new double[network.ParameterCount];
-        for (int i = 0; i < network.ParameterCount; i++)
-        {
-            double saved = network.Parameters[i];
-            network.Parameters[i] = saved + h;
-            double plus = TotalCost();
-            network.Parameters[i] = saved - h;
-            double minus = TotalCost();
-            network.Parameters[i] = saved;
-            numeric[i] = (plus - minus) / (2 * h);
-        }
-
-        double difference = Math.Sqrt(analytic.Zip(numeric, (a, n) => (a - n) * (a - n)).Sum());
-        double scale = Math.Sqrt(analytic.Sum(a => a * a)) + Math.Sqrt(numeric.Sum(n => n * n));
-        Assert.True(scale > 0, "the gradient should not vanish for random weights");
-        double relativeError = difference / scale;
-        Assert.True(relativeError < 1e-6, $"relative error {relativeError:E2} between backprop and finite differences");
+        FiniteDifferences.AssertGradientMatches(network.Parameters, analytic, TotalCost);
 
         // Every layer with weights gets a gradient of its own (none is left at zero by a broken flow of δ).
         foreach (Layer layer in network.Layers.Where(l => l.HasWeights))
@@ -133,19 +116,5 @@ public class LayerGradientCheckTests
             Assert.Contains(mask, m => m == 0);
             Assert.Contains(mask, m => m == kept);
         }
-    }
-
-    private static double[] MakeTargets(ActivationKind output, CostKind cost, SeededRandom random)
-    {
-        var targets = new double[Rows * Outputs];
-        for (int r = 0; r < Rows; r++)
-        {
-            if (output == ActivationKind.Softmax)
-                targets[r * Outputs + random.NextInt(Outputs)] = 1; // one-hot, as for classification
-            else
-                for (int j = 0; j < Outputs; j++)
-                    targets[r * Outputs + j] = cost == CostKind.CrossEntropy ? random.NextDouble() : random.NextNormal();
-        }
-        return targets;
     }
 }

@@ -15,7 +15,11 @@ public sealed class MaxPoolingTests
     [InlineData(2, 7, 5, 2)]   // a remainder row and column
     [InlineData(4, 5, 5, 5)]   // the window is the whole input
     [InlineData(2, 3, 8, 1)]   // size 1: a copy
-    [InlineData(20, 24, 24, 2)] // W4's first pool
+    [InlineData(20, 24, 24, 2)] // W4's first pool (float: eight windows at a time, then four one by one)
+    [InlineData(3, 5, 21, 2)]  // 8 windows at a time, then 2 one by one
+    [InlineData(2, 8, 8, 2)]   // 4 at a time (W4's second pool)
+    [InlineData(2, 6, 31, 2)]  // 8, 4, then 3 one by one
+    [InlineData(2, 9, 34, 2)]
     public void Forward_and_backward_match_a_loop_over_every_window(int channels, int height, int width, int size)
     {
         var shape = new TensorShape(channels, height, width);
