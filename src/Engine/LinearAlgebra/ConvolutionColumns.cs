@@ -34,17 +34,23 @@ internal static unsafe class ConvolutionColumns
             float* origin = sample + c * channelLength + kx - padding; // input column x·S + kx − P of row 0 is origin[x·S]
             if (inside)
             {
+                // A partial first output row, the whole rows (one tight loop), a partial last row.
                 float* source = origin + (long)(yStart + ky) * inWidth;
                 float* destination = row;
-                for (int p = pStart, x = xStart; p < pEnd; )
+                int p = pStart;
+                if (xStart > 0)
                 {
-                    int count = Math.Min(outWidth - x, pEnd - p);
-                    Copy(source + x, destination, count);
+                    int count = Math.Min(outWidth - xStart, pEnd - p);
+                    Copy(source + xStart, destination, count);
                     destination += count;
                     p += count;
                     source += inWidth;
-                    x = 0;
                 }
+                int wholeRows = (pEnd - p) / outWidth;
+                CopyRows(source, inWidth, destination, outWidth, wholeRows);
+                destination += wholeRows * outWidth;
+                p += wholeRows * outWidth;
+                Copy(source + (long)wholeRows * inWidth, destination, pEnd - p);
             }
             else
             {
@@ -104,15 +110,22 @@ internal static unsafe class ConvolutionColumns
             float* channel = sample + (long)c * input.Height * input.Width;
             int xFirst = Math.Clamp(CeilingDivide(padding - kx, stride), 0, outWidth);
             int xEnd = Math.Clamp(CeilingDivide(input.Width + padding - kx, stride), 0, outWidth);
-            if (xFirst >= xEnd) continue;
-            for (int y = 0; y < output.Height; y++)
+            // Output rows y whose input row y·S + ky − P lies inside the input: [yFirst, yEnd).
+            int yFirst = Math.Clamp(CeilingDivide(padding - ky, stride), 0, output.Height);
+            int yEnd = Math.Clamp(CeilingDivide(input.Height + padding - ky, stride), 0, output.Height);
+            if (xFirst >= xEnd || yFirst >= yEnd) continue;
+            float* firstSource = row + yFirst * outWidth + xFirst;
+            float* firstTarget = channel + (long)(yFirst * stride + ky - padding) * input.Width + (long)xFirst * stride + kx - padding;
+            if (stride == 1)
             {
-                int iy = y * stride + ky - padding;
-                if (iy < 0 || iy >= input.Height) continue;
-                float* source = row + y * outWidth;
-                float* target = channel + (long)iy * input.Width + kx - padding;
-                if (stride == 1) Add(source + xFirst, target + xFirst, xEnd - xFirst);
-                else for (int x = xFirst; x < xEnd; x++) target[x * stride] += source[x];
+                AddRows(firstSource, outWidth, firstTarget, input.Width, xEnd - xFirst, yEnd - yFirst);
+                continue;
+            }
+            for (int y = yFirst; y < yEnd; y++)
+            {
+                float* source = firstSource + (y - yFirst) * outWidth;
+                float* target = firstTarget + (long)(y - yFirst) * stride * input.Width;
+                for (int x = 0; x < xEnd - xFirst; x++) target[x * stride] += source[x];
             }
         }
     }
@@ -176,6 +189,45 @@ internal static unsafe class ConvolutionColumns
             i += 4;
         }
         for (; i < count; i++) target[i] = source[i];
+    }
+
+    /// <summary><paramref name="rows"/> runs of <paramref name="width"/> floats, each source run <paramref name="sourceStride"/> after the last, into consecutive runs.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void CopyRows(float* source, int sourceStride, float* target, int width, int rows)
+    {
+        if (width == 8)
+        {
+            for (int r = 0; r < rows; r++, source += sourceStride, target += 8) Vector256.Store(Vector256.Load(source), target);
+        }
+        else if (width % 8 == 0)
+        {
+            for (int r = 0; r < rows; r++, source += sourceStride, target += width)
+                for (int i = 0; i < width; i += 8) Vector256.Store(Vector256.Load(source + i), target + i);
+        }
+        else
+        {
+            for (int r = 0; r < rows; r++, source += sourceStride, target += width) Copy(source, target, width);
+        }
+    }
+
+    /// <summary>target run r += source run r, for <paramref name="rows"/> runs of <paramref name="width"/> floats with the strides given.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void AddRows(float* source, int sourceStride, float* target, int targetStride, int width, int rows)
+    {
+        if (width == 8)
+        {
+            for (int r = 0; r < rows; r++, source += sourceStride, target += targetStride)
+                Vector256.Store(Vector256.Load(target) + Vector256.Load(source), target);
+        }
+        else if (width % 8 == 0)
+        {
+            for (int r = 0; r < rows; r++, source += sourceStride, target += targetStride)
+                for (int i = 0; i < width; i += 8) Vector256.Store(Vector256.Load(target + i) + Vector256.Load(source + i), target + i);
+        }
+        else
+        {
+            for (int r = 0; r < rows; r++, source += sourceStride, target += targetStride) Add(source, target, width);
+        }
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
