@@ -133,6 +133,38 @@ public sealed class ExplainPageTests(BrowserFixture browser) : IClassFixture<Bro
         Assert.Equal(preview.Samples[0][0], Parse(await page.InputValueAsync("#x-0")), 6);
     }
 
+    [Fact]
+    public async Task A_model_with_other_than_dense_layers_is_not_offered_for_the_step_through_and_its_link_says_why()
+    {
+        await using var host = new DashboardHost();
+        var dense = await host.Http.SubmitJobAsync(TestJobs.Small("dense-xor"));
+        var dropout = await host.Http.SubmitJobAsync(TestJobs.Small("dropout-xor") with
+        {
+            Layers =
+            [
+                new LayerDefinition(2, Activation.Tanh),
+                new LayerDefinition(null, null) { Type = LayerType.Dropout, Rate = 0.25 },
+                new LayerDefinition(2, Activation.Softmax),
+            ],
+        });
+        dense = await host.Http.WaitUntilFinishedAsync(dense.Id, TimeSpan.FromSeconds(60));
+        dropout = await host.Http.WaitUntilFinishedAsync(dropout.Id, TimeSpan.FromSeconds(60));
+        Assert.Equal(JobStatus.Succeeded, dense.Status);
+        Assert.Equal(JobStatus.Succeeded, dropout.Status);
+
+        var page = await browser.NewPageAsync(host.BaseAddress);
+        await page.GotoAsync("/explain");
+        // Small enough to draw, but a dropout layer has no neurons to show: only the dense model is listed.
+        await Expect(page.Locator("#model-select option")).ToHaveCountAsync(1);
+        await Expect(page.Locator("#model-select option")).ToHaveAttributeAsync("value", dense.ModelId!);
+
+        await page.GotoAsync($"/explain?model={dropout.ModelId}");
+        await Expect(page.Locator("#model-error")).ToContainTextAsync("2 tanh–dropout 0.25–2 softmax: the step-through shows networks of dense layers only");
+        await page.GotoAsync($"/models/{dropout.ModelId}");
+        await Expect(page.Locator("#download-model")).ToBeVisibleAsync();
+        await Expect(page.Locator("#step-through-model")).ToHaveCountAsync(0);
+    }
+
     private static async Task<double> NumberAsync(ILocator locator)
     {
         await Expect(locator).Not.ToBeEmptyAsync();

@@ -15,13 +15,6 @@ public sealed class FormatTests
     }
 
     [Fact]
-    public void A_dataset_shape_reads_as_channels_by_height_by_width_and_a_flat_one_as_nothing()
-    {
-        Assert.Equal("1×28×28", Format.Shape([1, 28, 28]));
-        Assert.Null(Format.Shape(null));
-    }
-
-    [Fact]
     public void Conv_pool_and_dropout_layers_read_with_their_own_fields()
     {
         Assert.Equal("conv2d 20×5×5 relu–maxPool 2–conv2d 8×3×3 stride 2 pad 1 tanh–dropout 0.25–100 relu", Format.Layers(
@@ -49,7 +42,17 @@ public sealed class FormatTests
         ];
 
         Assert.Equal(["layer 1 conv2d 20×5×5", "layer 3 conv2d 40×5×5", "layer 6 dense 100", "layer 7 dense 10"], Format.WeightedLayers(w4));
-        Assert.Equal("784–conv2d 20×5×5–maxPool 2–conv2d 40×5×5–maxPool 2–dropout 0.5–100–10", Format.Architecture(784, w4));
+        var model = new ModelInfo("m", "digits", 1, null, null, LearningTask.Classification, 784, 10, null, w4, null, DateTimeOffset.UnixEpoch,
+            InputShape: [1, 28, 28]);
+        Assert.Equal("1×28×28–conv2d 20×5×5–maxPool 2–conv2d 40×5×5–maxPool 2–dropout 0.5–100–10", Format.Architecture(model));
+        Assert.Equal("784–100–10", Format.Architecture(model with { Layers = w4.TakeLast(2).ToList(), InputShape = null }));
+    }
+
+    [Fact]
+    public void A_dataset_shape_reads_as_channels_by_height_by_width_and_a_flat_one_as_nothing()
+    {
+        Assert.Equal("1×28×28", Format.Shape([1, 28, 28]));
+        Assert.Null(Format.Shape(null));
     }
 
     [Fact]

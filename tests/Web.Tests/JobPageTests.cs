@@ -104,6 +104,39 @@ public sealed partial class JobPageTests(BrowserFixture browser) : IClassFixture
         await host.Http.CancelJobAsync(job.Id);
     }
 
+    [Fact]
+    public async Task A_convolutional_jobs_page_shows_a_gradient_norm_series_for_each_conv_and_dense_layer()
+    {
+        await using var host = new DashboardHost();
+        var dataset = await host.Http.UploadMnistTestDigitsAsync();
+        var job = await host.Http.SubmitJobAsync(new SubmitJobRequest
+        {
+            Name = "conv",
+            DatasetId = dataset.Id,
+            Layers =
+            [
+                new LayerDefinition(null, Activation.Relu) { Type = LayerType.Conv2d, Filters = 4, Kernel = 5 },
+                new LayerDefinition(2, null) { Type = LayerType.MaxPool },
+                new LayerDefinition(null, Activation.Relu) { Type = LayerType.Conv2d, Filters = 6, Kernel = 3, Stride = 2, Padding = 1 },
+                new LayerDefinition(10, Activation.Softmax),
+            ],
+            Cost = Cost.CrossEntropy,
+            Optimizer = Optimizer.Adam,
+            LearningRate = 0.005,
+            BatchSize = 16,
+            Epochs = 200,
+        });
+        var page = await browser.NewPageAsync(host.BaseAddress);
+        await page.GotoAsync($"/jobs/{job.Id}");
+
+        await page.WaitForFunctionAsync($"() => ({GradientPoints})() >= 1");
+        Assert.Equal(["layer 1 conv2d 4×5×5", "layer 3 conv2d 6×3×3 stride 2 pad 1", "layer 4 dense 10"],
+            await page.EvaluateAsync<string[]>(GradientSeriesNames));
+        await Expect(page.Locator("p.mono")).ToContainTextAsync("conv2d 4×5×5 relu–maxPool 2–conv2d 6×3×3 stride 2 pad 1 relu–10 softmax");
+
+        await host.Http.CancelJobAsync(job.Id);
+    }
+
     private const string GradientSeriesNames = "() => document.getElementById('gradient-chart').data.map(trace => trace.name)";
 
     /// <summary>The points of the shortest gradient series (0 before the chart is drawn).</summary>

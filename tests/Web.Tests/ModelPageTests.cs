@@ -1,6 +1,7 @@
 using System.Text.RegularExpressions;
 using BackpropService.Contracts;
 using BackpropService.Web.Tests.Infrastructure;
+using Microsoft.Playwright;
 using static Microsoft.Playwright.Assertions;
 
 namespace BackpropService.Web.Tests;
@@ -35,7 +36,56 @@ public sealed partial class ModelPageTests(BrowserFixture browser) : IClassFixtu
         var canvas = page.Locator("#digit-canvas");
         await Expect(canvas).ToBeVisibleAsync();
 
-        // A "1": one vertical stroke down the middle.
+        await DrawAOneAndPredictAsync(page, canvas);
+
+        await Expect(page.Locator("#predicted-class")).ToHaveTextAsync(Digit());
+        await Expect(page.Locator("#prediction .bar-row")).ToHaveCountAsync(10);
+    }
+
+    [Fact]
+    public async Task A_convolutional_models_page_lists_its_layers_and_its_digit_canvas_predicts()
+    {
+        await using var host = new DashboardHost();
+        // The 2,000 test digits and one epoch: enough for a model that answers (what it answers is not the point here).
+        var dataset = await host.Http.UploadMnistTestDigitsAsync();
+        var job = await host.Http.SubmitJobAsync(new SubmitJobRequest
+        {
+            Name = "digits-conv",
+            DatasetId = dataset.Id,
+            Layers =
+            [
+                new LayerDefinition(null, Activation.Relu) { Type = LayerType.Conv2d, Filters = 4, Kernel = 5 },
+                new LayerDefinition(2, null) { Type = LayerType.MaxPool },
+                new LayerDefinition(10, Activation.Softmax),
+            ],
+            Cost = Cost.CrossEntropy,
+            Optimizer = Optimizer.Adam,
+            LearningRate = 0.005,
+            BatchSize = 32,
+            Epochs = 1,
+        });
+        var trained = await host.Http.WaitUntilFinishedAsync(job.Id, TimeSpan.FromSeconds(90));
+        Assert.Equal(JobStatus.Succeeded, trained.Status);
+
+        var page = await browser.NewPageAsync(host.BaseAddress);
+        await page.GotoAsync($"/models/{trained.ModelId}");
+        await Expect(page.Locator("#input-shape")).ToHaveTextAsync("1×28×28 (784 values)");
+        await Expect(page.Locator("#architecture tbody tr td:nth-child(2)")).ToHaveTextAsync(
+            ["1×28×28 (784 values)", "conv2d 4×5×5 relu", "maxPool 2", "10 softmax"]);
+        // The step-through draws dense networks only.
+        await Expect(page.Locator("#download-model")).ToBeVisibleAsync();
+        await Expect(page.Locator("#step-through-model")).ToHaveCountAsync(0);
+
+        await DrawAOneAndPredictAsync(page, page.Locator("#digit-canvas"));
+
+        await Expect(page.Locator("#predicted-class")).ToHaveTextAsync(Digit());
+        await Expect(page.Locator("#prediction .bar-row")).ToHaveCountAsync(10);
+        await Expect(page.Locator("#predict-error")).ToHaveCountAsync(0);
+    }
+
+    /// <summary>A "1": one vertical stroke down the middle of the canvas, then "What digit is this?".</summary>
+    private static async Task DrawAOneAndPredictAsync(IPage page, ILocator canvas)
+    {
         var box = (await canvas.BoundingBoxAsync())!;
         await page.Mouse.MoveAsync(box.X + box.Width / 2, box.Y + box.Height * 0.15f);
         await page.Mouse.DownAsync();
@@ -43,9 +93,6 @@ public sealed partial class ModelPageTests(BrowserFixture browser) : IClassFixtu
             await page.Mouse.MoveAsync(box.X + box.Width / 2, box.Y + box.Height * (0.15f + 0.07f * step));
         await page.Mouse.UpAsync();
         await page.ClickAsync("#predict-digit");
-
-        await Expect(page.Locator("#predicted-class")).ToHaveTextAsync(Digit());
-        await Expect(page.Locator("#prediction .bar-row")).ToHaveCountAsync(10);
     }
 
     [Fact]

@@ -113,6 +113,8 @@ public sealed partial class NewJobFormTests(BrowserFixture browser) : IClassFixt
         await Expect(page.Locator("#job-optimizer option:checked")).ToHaveTextAsync("momentum");
         await Expect(page.Locator("#job-init option:checked")).ToHaveTextAsync("he");
         await Expect(page.Locator(".alert.info")).ToContainTextAsync("Upload MNIST first");
+        // No dataset chosen yet, so no input to show.
+        await Expect(page.Locator("#input-shape")).ToHaveCountAsync(0);
     }
 
     [Fact]
@@ -137,16 +139,15 @@ public sealed partial class NewJobFormTests(BrowserFixture browser) : IClassFixt
     [Fact]
     public async Task A_job_built_from_the_convolutional_preset_and_added_rows_reaches_the_API_with_each_rows_type_and_fields()
     {
-        var mnist = TestFiles.MnistFolder();
         await using var host = new DashboardHost();
         // The 2,000 test digits: an upload of 28×28 images is all the preset needs.
-        var digits = await host.Http.UploadIdxAsync(
-            Path.Combine(mnist, "test-images-idx3-ubyte.gz"), Path.Combine(mnist, "test-labels-idx1-ubyte.gz"), "mnist-2k");
+        var digits = await host.Http.UploadMnistTestDigitsAsync();
         var page = await OpenTheFormAsync(host);
 
         await page.ClickAsync("#preset-mnist-conv");
         await Expect(page.Locator("#job-dataset")).ToHaveValueAsync(digits.Id);
         await Expect(page.Locator(".alert.info")).ToHaveCountAsync(0);
+        await Expect(page.Locator("#input-shape")).ToHaveTextAsync("1×28×28 (channels × height × width)");
         // One more row before the output: dropout, then moved up above the dense 100.
         await page.ClickAsync("#add-layer");
         await page.SelectOptionAsync("#layer-type-5", new SelectOptionValue { Label = "dropout" });

@@ -51,12 +51,10 @@ public static class Format
         _ => $"dense {layer.Size}",
     };
 
-    /// <summary>An image shape as channels × height × width: "1×28×28".</summary>
-    public static string Shape(IEnumerable<int> shape) => string.Join("×", shape);
-
-    /// <summary>A network from input to output as the models list shows it: "784–30–10", "784–conv2d 20×5×5–maxPool 2–100–10".</summary>
-    public static string Architecture(int inputs, IEnumerable<LayerShape> layers) =>
-        string.Join("–", layers.Select(l => l.Type == LayerType.Dense ? $"{l.Size}" : LayerKind(l)).Prepend($"{inputs}"));
+    /// <summary>A model from input to output as the models list shows it: "784–30–10", "1×28×28–conv2d 20×5×5–maxPool 2–100–10".</summary>
+    public static string Architecture(ModelInfo model) =>
+        string.Join("–", model.Layers.Select(l => l.Type == LayerType.Dense ? $"{l.Size}" : LayerKind(l))
+            .Prepend(Shape(model.InputShape) ?? $"{model.Inputs}"));
 
     /// <summary>
     /// The layers that have weights (dense and conv2d), in order, named with their place in the network: "layer 1
