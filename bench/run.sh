@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Builds bench/Engine.Bench in Release and runs every part (W1, W2, W3 + ONNX Runtime, GEMM + FMA peak)
+# Builds bench/Engine.Bench in Release and runs every part (W1, W2, W3 + ONNX Runtime, W4, GEMM + FMA peak, W4's conv kernels)
 # at 1 and 2 threads, REPEATS times, printing RESULT lines (raw output kept in $OUT).
 # Usage:  bench/run.sh [--smoke] [--epochs N]        Env: REPEATS=1  OUT=<file>  MNIST_DIR=<dir>
 #         TIERED=1 runs with the runtime's default tiered JIT instead of the project's setting (off).
@@ -16,7 +16,7 @@ DLL="$HERE/Engine.Bench/bin/Release/net10.0/BackpropService.Engine.Bench.dll"
 } | tee "$OUT"
 for rep in $(seq 1 "$REPEATS"); do
   for t in 1 2; do
-    for part in w1 w2 w3 gemm; do
+    for part in w1 w2 w3 w4 gemm conv; do
       echo "# run: --part $part --threads $t --seed $rep $*" >> "$OUT"
       dotnet "$DLL" --part "$part" --threads "$t" --seed "$rep" "$@" 2>&1 | tee -a "$OUT" | grep -E '^(RESULT|Unhandled|   at )' || true
     done

@@ -24,6 +24,7 @@ public sealed class ConvolutionTests
         { 3, 4, 6, 2, 6, 2, 1 },   // kernel = input width, with padding
         { 1, 28, 28, 20, 5, 1, 0 }, // W4's first layer
         { 20, 12, 12, 40, 5, 1, 0 }, // W4's second layer
+        { 16, 20, 17, 24, 3, 2, 1 }, // stride and padding, large enough for two threads to split it
     };
 
     [Theory]
