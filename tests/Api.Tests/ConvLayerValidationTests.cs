@@ -59,10 +59,7 @@ public sealed class ConvLayerValidationTests : IDisposable
 
         var (status, errors) = await SubmitAsync(client, $$"""{ "datasetId": "xor", "epochs": 1, "layers": [ {{layer}}, {{Output}} ] }""");
 
-        Assert.Equal(HttpStatusCode.BadRequest, status);
-        Assert.True(errors.ContainsKey(field), $"expected an error on {field}, got: {string.Join("; ", errors.Select(e => $"{e.Key}: {string.Join(" ", e.Value)}"))}");
-        Assert.Contains(errors[field], message => message.Contains(reason, StringComparison.OrdinalIgnoreCase));
-        Assert.Empty(await client.GetAsync<List<Job>>("/api/jobs"));
+        await AssertRefusedAsync(client, status, errors, field, reason);
     }
 
     [Fact]
@@ -114,10 +111,7 @@ public sealed class ConvLayerValidationTests : IDisposable
 
         var (status, errors) = await SubmitAsync(client, $$"""{ "datasetId": "{{images.Id}}", "epochs": 1, "layers": [ {{layers}}, {{Output}} ] }""");
 
-        Assert.Equal(HttpStatusCode.BadRequest, status);
-        Assert.True(errors.ContainsKey(field), $"expected an error on {field}, got: {string.Join("; ", errors.Select(e => $"{e.Key}: {string.Join(" ", e.Value)}"))}");
-        Assert.Contains(errors[field], message => message.Contains(reason, StringComparison.OrdinalIgnoreCase));
-        Assert.Empty(await client.GetAsync<List<Job>>("/api/jobs"));
+        await AssertRefusedAsync(client, status, errors, field, reason);
     }
 
     [Fact]
@@ -178,6 +172,15 @@ public sealed class ConvLayerValidationTests : IDisposable
         var dataset = JsonSerializer.Deserialize<DatasetInfo>(body, ApiClient.Json)!;
         Assert.Equal([1, side, side], dataset.Shape);
         return dataset;
+    }
+
+    /// <summary>A 400 with <paramref name="reason"/> among the messages on <paramref name="field"/>, and no job stored.</summary>
+    private static async Task AssertRefusedAsync(HttpClient client, HttpStatusCode status, Dictionary<string, string[]> errors, string field, string reason)
+    {
+        Assert.Equal(HttpStatusCode.BadRequest, status);
+        Assert.True(errors.ContainsKey(field), $"expected an error on {field}, got: {string.Join("; ", errors.Select(e => $"{e.Key}: {string.Join(" ", e.Value)}"))}");
+        Assert.Contains(errors[field], message => message.Contains(reason, StringComparison.OrdinalIgnoreCase));
+        Assert.Empty(await client.GetAsync<List<Job>>("/api/jobs"));
     }
 
     internal static StringContent Json(string json) => new(json, Encoding.UTF8, "application/json");

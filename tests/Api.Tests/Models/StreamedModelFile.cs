@@ -30,11 +30,16 @@ public sealed class StreamedModelFile : HttpContent
         {
             writer.Write((int)TaskKind.Classification);
             writer.Write(inputs);
+            writer.Write(0); writer.Write(0); writer.Write(0); // a flat input: no channels × height × width
             writer.Write(layerSizes.Count);
             for (int l = 0; l < layerSizes.Count; l++)
             {
+                // Kind, size, activation, then the conv/pool/dropout settings a dense layer leaves at their defaults.
+                writer.Write((int)LayerKind.Dense);
                 writer.Write(layerSizes[l]);
                 writer.Write((int)(l == layerSizes.Count - 1 ? ActivationKind.Softmax : ActivationKind.Relu));
+                writer.Write(0); writer.Write(0); writer.Write(1); writer.Write(0); writer.Write(0); // filters, kernel, stride, padding, pool size
+                writer.Write(0.0);                                                                   // dropout rate
             }
             writer.Write((int)CostKind.CrossEntropy);
             writer.Write(layerSizes[^1]);
