@@ -29,7 +29,9 @@ public class OnnxExporterTests
     [MemberData(nameof(EveryActivationWithEveryNormalization))]
     public void Onnx_runtime_gives_the_engines_outputs_on_hundreds_of_random_rows(ActivationKind activation, NormalizationKind normalization)
     {
-        var random = new Random(HashCode.Combine(activation, normalization) & 0xFFFF);
+        // A fixed seed per case: HashCode.Combine is randomized per process, which made a case fail now and then (a random
+        // leaky-ReLU network whose outputs all came out near zero).
+        var random = new Random(100 * (int)activation + (int)normalization);
         TrainedModel model = RandomModel(activation, normalization, random);
         float[] rows = RawRows(random, Rows, normalization);
 
