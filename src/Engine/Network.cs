@@ -205,10 +205,10 @@ public sealed class Network<T> where T : unmanaged, IFloatingPointIeee754<T>
             {
                 // BP2, second half: δˡ⁻¹ = ∂C/∂aˡ⁻¹ ⊙ σ'(zˡ⁻¹) (nothing to do below a pool or dropout, whose σ is the identity).
                 Layer below = _layers[l - 1];
-                below.Activation.BackpropagateInPlace(
+                SampleBands.ActivationBackward(below.Activation,
                     workspace.WeightedInputs[l - 1].AsSpan(0, rows * below.Outputs),
                     workspace.Activations[l - 1].AsSpan(0, rows * below.Outputs),
-                    workspace.Errors[l - 1].AsSpan(0, rows * below.Outputs), below.Outputs);
+                    workspace.Errors[l - 1].AsSpan(0, rows * below.Outputs), below.Outputs, rows, _threads);
             }
         }
 

@@ -44,7 +44,7 @@ public sealed class Conv2dLayer : Layer
             step.Parameters.Slice(BiasOffset, BiasCount), weightedInput, Geometry, rows, step.Scratch, Math.Min(step.Threads, step.ScratchThreads));
 
         // aˡ = σ(zˡ)
-        Activation.Forward<T>(weightedInput, step.Activation[..(rows * width)], width);
+        SampleBands.ActivationForward(Activation, weightedInput, step.Activation, width, rows, step.Threads);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)] // a hot loop from the first epoch, without waiting for tiered JIT

@@ -22,14 +22,14 @@ public sealed class MaxPoolLayer : Layer
     internal override int WinnerLength => Outputs;
 
     internal override void Forward<T>(scoped in LayerForward<T> step) =>
-        MaxPooling.Forward(step.Input[..(step.Rows * Inputs)], step.Activation[..(step.Rows * Outputs)], step.Winners[..(step.Rows * Outputs)],
-            Input, Spec.PoolSize, step.Rows);
+        SampleBands.PoolForward(step.Input[..(step.Rows * Inputs)], step.Activation[..(step.Rows * Outputs)], step.Winners[..(step.Rows * Outputs)],
+            Input, Spec.PoolSize, step.Rows, step.Threads);
 
     // BP2 through the pool: each window's δ goes to its winner, the rest of the window gets 0.
     internal override void Backward<T>(scoped in LayerBackward<T> step)
     {
         if (step.InputError.IsEmpty) return;
-        MaxPooling.Backpropagate(step.Error[..(step.Rows * Outputs)], step.Winners[..(step.Rows * Outputs)], step.InputError[..(step.Rows * Inputs)],
-            Input, Spec.PoolSize, step.Rows);
+        SampleBands.PoolBackward(step.Error[..(step.Rows * Outputs)], step.Winners[..(step.Rows * Outputs)], step.InputError[..(step.Rows * Inputs)],
+            Input, Spec.PoolSize, step.Rows, step.Threads);
     }
 }
