@@ -7,8 +7,8 @@
 # wrk -t2 -c64 --latency against the trivial endpoint, JSON /predict and binary /predict, in rounds.
 # Prints `RESULT http.<name> rps=… p50_ms=… p99_ms=… server_cores=… wrk_cores=… error_lines=…` lines.
 #
-# The one key's predict rate is raised far above the load (the default, 1,000 per second per key, is for many callers
-# sharing a service); the concurrency limit and the timeout keep their defaults, so their cost is measured.
+# The service is started as bench/predict-service.sh says (the predict rate raised above the load, the other limits at
+# their defaults). For a before/after of two commits, bench/predict-ab.sh loads both side by side (less noise).
 # Usage:  flock /tmp/dotnet.lock bench/predict-load.sh     (hold the build lock for the whole run; the script
 #         does not take it itself)
 # Env:    REPEATS=3  WRK_SECONDS=15  PORT=5077  EPOCHS=3  MNIST_DIR=<auto: shared/data/mnist-10k above this
@@ -22,62 +22,30 @@ WRK_SECONDS="${WRK_SECONDS:-15}"
 PORT="${PORT:-5077}"
 EPOCHS="${EPOCHS:-3}"
 B="http://127.0.0.1:$PORT"
-# The service's first admin key (Auth:AdminKey); curl and the wrk scripts send it (wrk reads BENCH_KEY).
-export BENCH_KEY="bp_predict-load-bench-admin-key-0123456789"
-AUTH=(-H "Authorization: Bearer $BENCH_KEY")
-
 source "$HERE/find-mnist.sh"
+BENCH_DIR="$HERE"
+source "$HERE/predict-service.sh"
 command -v wrk > /dev/null || { echo "wrk is missing: apt-get install -y wrk" >&2; exit 1; }
 
 WORK="$(mktemp -d "${TMPDIR:-/tmp}/predict-load.XXXXXX")"
 OUT="${OUT:-$WORK/results.txt}"
-SPID=""
-cleanup() { [ -n "$SPID" ] && kill "$SPID" 2>/dev/null && wait "$SPID" 2>/dev/null; rm -rf "$WORK/db"; true; }
+SERVICE_PID=""
+cleanup() { [ -n "$SERVICE_PID" ] && kill "$SERVICE_PID" 2>/dev/null && wait "$SERVICE_PID" 2>/dev/null; rm -rf "$WORK/db"; true; }
 trap cleanup EXIT
 
 echo "# building src/Api in its bench host (Release)"
-dotnet build "$HERE/PredictLoad.Host/PredictLoad.Host.csproj" -c Release -nologo -v q | grep -E " error |warn.*[1-9] Warn" || true
-BIN="$HERE/PredictLoad.Host/bin/Release/net10.0"
-
-mkdir -p "$WORK/db"
+BIN="$(build_bench_host "$ROOT")"
 echo "# starting the service on $B (database $WORK/db/backprop.db)"
-(cd "$BIN" && ASPNETCORE_ENVIRONMENT=Production ConnectionStrings__Default="Data Source=$WORK/db/backprop.db" \
-   Logging__LogLevel__Default=Warning Auth__AdminKey="$BENCH_KEY" \
-   Limits__Predict__PermitsPerSecond=10000000 Limits__Predict__Burst=10000000 \
-   exec dotnet BackpropService.Bench.PredictLoadHost.dll --urls "$B") > "$WORK/server.log" 2>&1 &
-SPID=$!
-for _ in $(seq 1 120); do curl -sf -o /dev/null "$B/health/ready" && break; sleep 0.5; done
-curl -sf -o /dev/null "$B/health/ready" || { cat "$WORK/server.log"; echo "the service did not start" >&2; exit 1; }
-
+start_service "$BIN" "$B" "$WORK"
+SPID=$SERVICE_PID
 echo "# training W2 (784-256-128-10, ReLU/softmax, $EPOCHS epochs) on $MNIST_DIR"
-DATASET=$(curl -sf "${AUTH[@]}" -X POST "$B/api/datasets" -F name=mnist-train \
-  -F images=@"$MNIST_DIR/train-images-idx3-ubyte.gz" -F labels=@"$MNIST_DIR/train-labels-idx1-ubyte.gz" | jq -r .id)
-JOB=$(curl -sf "${AUTH[@]}" -X POST "$B/api/jobs" -H 'Content-Type: application/json' -d "{
-  \"name\": \"w2\", \"datasetId\": \"$DATASET\",
-  \"layers\": [ {\"size\": 256, \"activation\": \"relu\"}, {\"size\": 128, \"activation\": \"relu\"}, {\"size\": 10, \"activation\": \"softmax\"} ],
-  \"cost\": \"crossEntropy\", \"optimizer\": \"momentum\", \"learningRate\": 0.05, \"momentum\": 0.9, \"batchSize\": 64,
-  \"epochs\": $EPOCHS, \"init\": \"he\", \"seed\": 1 }" | jq -r .id)
-for _ in $(seq 1 600); do
-  STATUS=$(curl -sf "${AUTH[@]}" "$B/api/jobs/$JOB" | jq -r .status)
-  [ "$STATUS" = succeeded ] && break
-  [ "$STATUS" = failed ] || [ "$STATUS" = cancelled ] && { curl -s "${AUTH[@]}" "$B/api/jobs/$JOB"; exit 1; }
-  sleep 0.5
-done
-[ "$STATUS" = succeeded ] || { echo "training did not finish" >&2; exit 1; }
-echo "# model: $(curl -sf "${AUTH[@]}" "$B/api/jobs/$JOB" | jq -c '{modelId, latest: {validationAccuracy: .latest.validationAccuracy}}')"
+train_w2 "$B" "$EPOCHS"
+write_bodies "$WORK"
+check_answers "$B" "$WORK"
 
-python3 "$HERE/wrk/make-bodies.py" "$MNIST_DIR" w2 "$WORK"
-cp "$HERE"/wrk/*.lua "$WORK/"
-# Each endpoint answers the body correctly before it is loaded.
-curl -sf "${AUTH[@]}" -X POST "$B/bench/trivial" -H 'Content-Type: application/json' --data-binary @"$WORK/body.json" | jq -c 'length' > /dev/null
-curl -sf "${AUTH[@]}" -X POST "$B/predict" -H 'Content-Type: application/json' --data-binary @"$WORK/body.json" | jq -c '.predictions[0] | del(.outputs)'
-curl -sf "${AUTH[@]}" -X POST "$B/predict" -H 'Content-Type: application/x-float32' -H 'Accept: application/x-float32' \
-  --data-binary @"$WORK/body.bin" -o "$WORK/answer.bin"
-echo "# binary answer: $(stat -c %s "$WORK/answer.bin") bytes ($(stat -c %s "$WORK/body.bin")-byte request, $(stat -c %s "$WORK/body.json")-byte JSON request)"
-
-NAMES=(trivial predict_json predict_binary)
-declare -A URL=([trivial]="$B/bench/trivial" [predict_json]="$B/predict" [predict_binary]="$B/predict")
-declare -A SCRIPT=([trivial]=post-json.lua [predict_json]=post-json.lua [predict_binary]=post-binary.lua)
+NAMES=("${BENCH_ENDPOINTS[@]}")
+declare -A URL SCRIPT
+for n in "${NAMES[@]}"; do URL[$n]="$B${BENCH_PATH[$n]}"; SCRIPT[$n]="${BENCH_SCRIPT[$n]}"; done
 {
   echo "# $(date -u +%FT%TZ) $(uname -sr) cpu='$(lscpu | sed -n 's/^Model name: *//p')' cores=$(nproc) dotnet=$(dotnet --version) repeats=$REPEATS wrk_seconds=$WRK_SECONDS"
   echo "# loadavg at start: $(cat /proc/loadavg)"
