@@ -1,8 +1,8 @@
 namespace BackpropService.Contracts;
 
 /// <summary>
-/// Every limit that can refuse a client's request or end its job, as this service is configured (<c>GET /api/limits</c>),
-/// so a client can size its requests before sending them. The first three fields are the request sizes (kept at the top
+/// Every limit that can refuse a client's request or end its job, as the answering process is configured
+/// (<c>GET /api/limits</c>), so a client can size its requests before sending them. The first three fields are the request sizes (kept at the top
 /// for older clients); the rest are grouped by what they bound.
 /// </summary>
 /// <param name="MaxUploadBytes">Largest multipart upload (a dataset, or a model file), in bytes; larger ones get 413 (<c>Limits:MaxUploadBytes</c>).</param>
