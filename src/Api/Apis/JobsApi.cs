@@ -26,7 +26,8 @@ namespace BackpropService.Api.Apis;
 /// </summary>
 public static class JobsApi
 {
-    private const int MaxBoundaryResolution = 100;
+    /// <summary>Most grid points per axis of the decision boundary (<c>?resolution=</c>).</summary>
+    public const int MaxBoundaryResolution = 100;
 
     /// <summary>The list's name in its page cursors (and its path under /api).</summary>
     private const string ListName = "jobs";

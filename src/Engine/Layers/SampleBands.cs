@@ -11,6 +11,11 @@ namespace BackpropService.Engine.Layers;
 /// whatever band it falls in, so the results are bit-identical for any thread count. Small batches (the dense
 /// layers' few thousand values) stay on the calling thread: handing them over would cost more than the loop.
 /// </summary>
+/// <remarks>
+/// Each loop is a band kernel (<see cref="IBand"/>): a small struct that holds the call's arguments and computes the
+/// samples of one band. <see cref="InBands"/> decides how to split the batch and runs the kernel; the kernel is a type
+/// argument, not a delegate, so a call allocates nothing and the JIT compiles each loop straight in.
+/// </remarks>
 internal static unsafe class SampleBands
 {
     /// <summary>Fewer values than this per thread run on the calling thread alone.</summary>
@@ -20,14 +25,11 @@ internal static unsafe class SampleBands
     public static void ActivationForward<T>(Activation activation, ReadOnlySpan<T> weightedInput, Span<T> output, int width, int rows, int threads)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
-        int parts = Parts(rows, width, threads);
-        if (parts == 1)
-        {
-            activation.Forward(weightedInput[..(rows * width)], output[..(rows * width)], width);
-            return;
-        }
+        long values = (long)rows * width;
+        Need(weightedInput.Length, values, nameof(weightedInput));
+        Need(output.Length, values, nameof(output));
         fixed (T* z = weightedInput, a = output)
-            Run(Operation.ActivationForward, activation, z, a, null, null, width, width, default, 0, rows, parts);
+            InBands(new ActivationForwardBand<T>(activation, z, a, width), rows, width, threads);
     }
 
     /// <summary>BP1/BP2's ⊙ σ'(zˡ): turns ∂C/∂aˡ into δˡ in place, for <paramref name="rows"/> samples of <paramref name="width"/> values.</summary>
@@ -35,31 +37,25 @@ internal static unsafe class SampleBands
         int width, int rows, int threads)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
-        int parts = Parts(rows, width, threads);
-        if (parts == 1)
-        {
-            activation.BackpropagateInPlace(weightedInput[..(rows * width)], output[..(rows * width)], gradient[..(rows * width)], width);
-            return;
-        }
+        long values = (long)rows * width;
+        Need(weightedInput.Length, values, nameof(weightedInput));
+        Need(output.Length, values, nameof(output));
+        Need(gradient.Length, values, nameof(gradient));
         fixed (T* z = weightedInput, a = output, g = gradient)
-            Run(Operation.ActivationBackward, activation, z, a, g, null, width, width, default, 0, rows, parts);
+            InBands(new ActivationBackwardBand<T>(activation, z, a, g, width), rows, width, threads);
     }
 
     /// <summary><see cref="MaxPooling.Forward{T}"/> with the samples split between threads.</summary>
     public static void PoolForward<T>(ReadOnlySpan<T> input, Span<T> output, Span<int> winners, TensorShape inputShape, int size, int rows, int threads)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
-        int inputLength = (int)inputShape.Length, outputLength = inputShape.Channels * (inputShape.Height / size) * (inputShape.Width / size);
-        int parts = Parts(rows, inputLength, threads);
-        if (parts == 1)
-        {
-            MaxPooling.Forward(input, output, winners, inputShape, size, rows);
-            return;
-        }
-        Need(input.Length, rows * inputLength, output.Length, winners.Length, rows * outputLength);
+        var pool = new PoolSizes(inputShape, size);
+        Need(input.Length, (long)rows * pool.InputLength, nameof(input));
+        Need(output.Length, (long)rows * pool.OutputLength, nameof(output));
+        Need(winners.Length, (long)rows * pool.OutputLength, nameof(winners));
         fixed (T* a = input, o = output)
         fixed (int* w = winners)
-            Run(Operation.PoolForward, null, a, o, null, w, inputLength, outputLength, inputShape, size, rows, parts);
+            InBands(new PoolForwardBand<T>(a, o, w, pool), rows, pool.InputLength, threads);
     }
 
     /// <summary><see cref="MaxPooling.Backpropagate{T}"/> with the samples split between threads.</summary>
@@ -67,37 +63,30 @@ internal static unsafe class SampleBands
         int threads)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
-        int inputLength = (int)inputShape.Length, outputLength = inputShape.Channels * (inputShape.Height / size) * (inputShape.Width / size);
-        int parts = Parts(rows, inputLength, threads);
-        if (parts == 1)
-        {
-            MaxPooling.Backpropagate(delta, winners, inputError, inputShape, size, rows);
-            return;
-        }
-        Need(inputError.Length, rows * inputLength, delta.Length, winners.Length, rows * outputLength);
+        var pool = new PoolSizes(inputShape, size);
+        Need(delta.Length, (long)rows * pool.OutputLength, nameof(delta));
+        Need(winners.Length, (long)rows * pool.OutputLength, nameof(winners));
+        Need(inputError.Length, (long)rows * pool.InputLength, nameof(inputError));
         fixed (T* d = delta, e = inputError)
         fixed (int* w = winners)
-            Run(Operation.PoolBackward, null, d, e, null, w, inputLength, outputLength, inputShape, size, rows, parts);
+            InBands(new PoolBackwardBand<T>(d, w, e, pool), rows, pool.InputLength, threads);
     }
 
-    private static int Parts(int rows, int width, int threads) =>
-        Math.Clamp((int)Math.Min((long)rows * width / MinValuesPerThread, Math.Min(threads, rows)), 1, WorkerTeam.MaxParts);
-
-    // The pointer paths skip the spans' bounds, so check them here as the one-thread paths do.
-    private static void Need(int input, long inputNeeded, int output, int winners, long outputNeeded)
+    /// <summary>
+    /// Runs <paramref name="band"/> over <paramref name="rows"/> samples of <paramref name="valuesPerRow"/> values: on the
+    /// calling thread for a small batch, else split into bands of whole samples, one per thread of the worker team.
+    /// </summary>
+    private static void InBands<TBand>(TBand band, int rows, int valuesPerRow, int threads)
+        where TBand : struct, IBand
     {
-        if (input < inputNeeded || output < outputNeeded || winners < outputNeeded)
-            throw new ArgumentException($"spans too short for the batch: {input} / {output} / {winners} values, need {inputNeeded} / {outputNeeded}.");
-    }
-
-    private enum Operation { ActivationForward, ActivationBackward, PoolForward, PoolBackward }
-
-    private static void Run<T>(Operation operation, Activation? activation, T* first, T* second, T* third, int* winners, int firstWidth,
-        int secondWidth, TensorShape shape, int size, int rows, int parts)
-        where T : unmanaged, IFloatingPointIeee754<T>
-    {
-        Work<T> work = Work<T>.ForThisThread;
-        work.Set(operation, activation, first, second, third, winners, firstWidth, secondWidth, shape, size, rows);
+        int parts = Math.Clamp((int)Math.Min((long)rows * valuesPerRow / MinValuesPerThread, Math.Min(threads, rows)), 1, WorkerTeam.MaxParts);
+        if (parts == 1)
+        {
+            band.Run(0, rows);
+            return;
+        }
+        Work<TBand> work = Work<TBand>.ForThisThread;
+        work.Set(band, rows);
         try
         {
             WorkerTeam.Run(work, parts);
@@ -108,61 +97,84 @@ internal static unsafe class SampleBands
         }
     }
 
-    /// <summary>One call split into sample bands; reused per calling thread, so a call allocates nothing.</summary>
-    private sealed class Work<T> : ParallelWork
+    // The bands read and write through pointers, past the spans' bounds checks: the lengths are checked here, once.
+    private static void Need(int length, long needed, string name)
+    {
+        if (length < needed) throw new ArgumentException($"{name} holds {length} values; the batch needs {needed}.", name);
+    }
+
+    /// <summary>Samples [<paramref name="start"/>, <paramref name="start"/> + <paramref name="count"/>) of a batch of <paramref name="width"/> values each.</summary>
+    private static Span<TValue> Samples<TValue>(TValue* batch, int start, int count, int width)
+        where TValue : unmanaged =>
+        new(batch + (long)start * width, count * width);
+
+    /// <summary>What one band computes: samples [start, start + count) of the call, writing only theirs.</summary>
+    private interface IBand
+    {
+        void Run(int start, int count);
+    }
+
+    private readonly struct ActivationForwardBand<T>(Activation activation, T* weightedInput, T* output, int width) : IBand
         where T : unmanaged, IFloatingPointIeee754<T>
     {
-        [ThreadStatic] private static Work<T>? t_work;
+        public void Run(int start, int count) =>
+            activation.Forward<T>(Samples(weightedInput, start, count, width), Samples(output, start, count, width), width);
+    }
 
-        private Operation _operation;
-        private Activation? _activation;
-        private T* _first, _second, _third;
-        private int* _winners;
-        private int _firstWidth, _secondWidth, _size, _rows;
-        private TensorShape _shape;
+    private readonly struct ActivationBackwardBand<T>(Activation activation, T* weightedInput, T* output, T* gradient, int width) : IBand
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        public void Run(int start, int count) =>
+            activation.BackpropagateInPlace<T>(Samples(weightedInput, start, count, width), Samples(output, start, count, width),
+                Samples(gradient, start, count, width), width);
+    }
 
-        public static Work<T> ForThisThread => t_work ??= new Work<T>();
+    /// <summary>A pool's window and the values one sample has before and after it.</summary>
+    private readonly struct PoolSizes(TensorShape inputShape, int size)
+    {
+        public TensorShape InputShape => inputShape;
+        public int Size => size;
+        public int InputLength { get; } = (int)inputShape.Length;
+        public int OutputLength { get; } = inputShape.Channels * (inputShape.Height / size) * (inputShape.Width / size);
+    }
 
-        public void Set(Operation operation, Activation? activation, T* first, T* second, T* third, int* winners, int firstWidth, int secondWidth,
-            TensorShape shape, int size, int rows)
-        {
-            (_operation, _activation) = (operation, activation);
-            _first = first;
-            _second = second;
-            _third = third;
-            _winners = winners;
-            (_firstWidth, _secondWidth, _shape, _size, _rows) = (firstWidth, secondWidth, shape, size, rows);
-        }
+    private readonly struct PoolForwardBand<T>(T* input, T* output, int* winners, PoolSizes pool) : IBand
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        public void Run(int start, int count) =>
+            MaxPooling.Forward<T>(Samples(input, start, count, pool.InputLength), Samples(output, start, count, pool.OutputLength),
+                Samples(winners, start, count, pool.OutputLength), pool.InputShape, pool.Size, count);
+    }
 
-        public void Clear() => _activation = null;
+    private readonly struct PoolBackwardBand<T>(T* delta, int* winners, T* inputError, PoolSizes pool) : IBand
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        public void Run(int start, int count) =>
+            MaxPooling.Backpropagate<T>(Samples(delta, start, count, pool.OutputLength), Samples(winners, start, count, pool.OutputLength),
+                Samples(inputError, start, count, pool.InputLength), pool.InputShape, pool.Size, count);
+    }
+
+    /// <summary>One call split into sample bands; one per kernel type and calling thread, reused, so a call allocates nothing.</summary>
+    private sealed class Work<TBand> : ParallelWork
+        where TBand : struct, IBand
+    {
+        [ThreadStatic] private static Work<TBand>? t_work;
+
+        private TBand _band;
+        private int _rows;
+
+        public static Work<TBand> ForThisThread => t_work ??= new Work<TBand>();
+
+        public void Set(TBand band, int rows) => (_band, _rows) = (band, rows);
+
+        /// <summary>Forgets the call: its activation and the addresses of its buffers, which are pinned only during it.</summary>
+        public void Clear() => _band = default;
 
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public override void Execute(int part, int parts)
         {
             (int start, int end) = ProductPartition.Band(_rows, 1, part, parts);
-            int count = end - start;
-            if (count <= 0) return;
-            int first = _firstWidth, second = _secondWidth;
-            switch (_operation)
-            {
-                case Operation.ActivationForward:
-                    _activation!.Forward(new ReadOnlySpan<T>(_first + (long)start * first, count * first),
-                        new Span<T>(_second + (long)start * first, count * first), first);
-                    break;
-                case Operation.ActivationBackward:
-                    _activation!.BackpropagateInPlace(new ReadOnlySpan<T>(_first + (long)start * first, count * first),
-                        new ReadOnlySpan<T>(_second + (long)start * first, count * first), new Span<T>(_third + (long)start * first, count * first), first);
-                    break;
-                case Operation.PoolForward:
-                    MaxPooling.Forward(new ReadOnlySpan<T>(_first + (long)start * first, count * first), new Span<T>(_second + (long)start * second, count * second),
-                        new Span<int>(_winners + (long)start * second, count * second), _shape, _size, count);
-                    break;
-                default:
-                    MaxPooling.Backpropagate(new ReadOnlySpan<T>(_first + (long)start * second, count * second),
-                        new ReadOnlySpan<int>(_winners + (long)start * second, count * second), new Span<T>(_second + (long)start * first, count * first),
-                        _shape, _size, count);
-                    break;
-            }
+            if (end > start) _band.Run(start, end - start);
         }
     }
 }
