@@ -1,4 +1,5 @@
 using BackpropService.Api.Training;
+using BackpropService.Contracts;
 using StackExchange.Redis;
 
 namespace BackpropService.Api.Cluster;
@@ -6,7 +7,9 @@ namespace BackpropService.Api.Cluster;
 /// <summary>
 /// Receives <see cref="ClusterChannel"/>, one message at a time in the order Redis delivers them, and acts on what other
 /// processes did: their training events go to this process's subscribers (the hub), a cancel stops the job if it
-/// trains here, a change makes the caches forget (<see cref="CacheInvalidation"/>) and is acknowledged.
+/// trains here, a job queued through another process wakes this process's worker (<see cref="JobSignal"/>; a process
+/// that trains nothing has no one to wake), a change makes the caches forget (<see cref="CacheInvalidation"/>) and is
+/// acknowledged.
 /// </summary>
 /// <remarks>
 /// While the subscription is down this process hears nothing: <see cref="ClusterChannel.Listening"/> is false (the key
@@ -18,6 +21,7 @@ public sealed partial class ClusterListener(
     ClusterChannel channel,
     ClusterTrainingEvents trainingEvents,
     JobCancellations cancellations,
+    JobSignal jobSignal,
     CacheInvalidation invalidation,
     ILogger<ClusterListener> logger) : BackgroundService
 {
@@ -87,6 +91,8 @@ public sealed partial class ClusterListener(
         {
             case EpochCompletedMessage or JobUpdatedMessage when !fromHere:
                 trainingEvents.DeliverFromPeer(envelope.Message);
+                // Submitted, retried or requeued elsewhere: look at the queue now, not at the next poll (Training:PollSeconds).
+                if (envelope.Message is JobUpdatedMessage { Job.Status: JobStatus.Queued }) jobSignal.Notify();
                 break;
             case CancelJobMessage cancel when !fromHere:
                 cancellations.Cancel(cancel.JobId);

@@ -52,6 +52,18 @@ public sealed class CrossProcessEventTests(TwoProcessCluster cluster) : IClassFi
     }
 
     [Fact]
+    public async Task A_job_submitted_through_the_process_that_does_not_train_starts_without_waiting_for_the_poll()
+    {
+        // A polls once an hour (the fixture), so only B's "queued" message can start the job within the timeout.
+        var b = cluster.B.CreateClient();
+        var dataset = await LongJobs.UploadAsync(b);
+        var job = await b.SubmitJobAsync(LongJobs.Request(dataset.Id, epochs: 1, name: "woken through b"));
+
+        var finished = await b.WaitUntilFinishedAsync(job.Id, Timeout);
+        Assert.True(finished.Status == JobStatus.Succeeded, $"{finished.Status}: {finished.Error}\n{cluster.A.Output}");
+    }
+
+    [Fact]
     public async Task A_cancel_sent_to_the_process_that_does_not_train_the_job_stops_it()
     {
         var a = cluster.A.CreateClient();

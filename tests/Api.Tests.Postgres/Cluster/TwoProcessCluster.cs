@@ -7,7 +7,8 @@ namespace BackpropService.Api.Tests.Postgres.Cluster;
 
 /// <summary>
 /// Two service processes on one PostgreSQL database and one Redis: <see cref="A"/> with role <c>all</c> (it serves and
-/// trains), <see cref="B"/> with role <c>api</c> (it serves and trains nothing), so every job is trained by A.
+/// trains), <see cref="B"/> with role <c>api</c> (it serves and trains nothing), so every job is trained by A. A polls
+/// the queue only once an hour: a job submitted through B starts because B's message wakes A's worker.
 /// </summary>
 public sealed class TwoProcessCluster : IAsyncLifetime, IDisposable
 {
@@ -24,6 +25,7 @@ public sealed class TwoProcessCluster : IAsyncLifetime, IDisposable
         {
             ["ConnectionStrings:Redis"] = RedisTestServer.ConnectionStringForNewCluster(),
             ["Training:WarmUp"] = "false",
+            ["Training:PollSeconds"] = "3600",
         };
         A = await ServiceProcess.StartAsync(_database, new Dictionary<string, string?>(settings) { [ServiceRoleExtensions.Key] = "all" });
         B = await ServiceProcess.StartAsync(_database, settings, ["--role", "api"]);
