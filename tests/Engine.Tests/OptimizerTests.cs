@@ -32,30 +32,6 @@ public class OptimizerTests
         Assert.Equal(-0.19f, theta[0], 6);
     }
 
-    [Theory]
-    [InlineData(OptimizerKind.Momentum)]
-    [InlineData(OptimizerKind.Nesterov)]
-    public void A_step_shared_among_threads_gives_the_bits_of_one_thread(OptimizerKind kind)
-    {
-        // Large enough to be split (the bands of θ are whole 16-value runs; 100,003 leaves a ragged end), three steps.
-        const int count = 100_003;
-        var random = new Random(7);
-        float[] start = Enumerable.Range(0, count).Select(_ => (float)(random.NextDouble() * 2 - 1)).ToArray();
-        float[][] gradients = Enumerable.Range(0, 3).Select(_ => Enumerable.Range(0, count).Select(_ => (float)(random.NextDouble() - 0.5)).ToArray()).ToArray();
-        float[] Train(int threads)
-        {
-            float[] theta = (float[])start.Clone();
-            Optimizer optimizer = Optimizer.Create(kind, count, 0.9f);
-            optimizer.Threads = threads;
-            foreach (float[] gradient in gradients) optimizer.Step(theta, gradient, 0.05f);
-            return theta;
-        }
-
-        float[] one = Train(1);
-        Assert.Equal(one, Train(2));
-        Assert.NotEqual(start, one);
-    }
-
     [Fact]
     public void RmsProp_divides_by_the_running_root_mean_square()
     {

@@ -8,12 +8,6 @@ public abstract class Optimizer
 {
     public abstract OptimizerKind Kind { get; }
 
-    /// <summary>
-    /// Threads a step may use (the trainer sets the job's count). Every parameter's update is its own, so the result
-    /// has the same bits whatever the value; an optimizer that does not split its step ignores it.
-    /// </summary>
-    internal int Threads { get; set; } = 1;
-
     /// <summary>Updates <paramref name="parameters"/> in place from <paramref name="gradients"/> with learning rate η.</summary>
     public abstract void Step(Span<float> parameters, ReadOnlySpan<float> gradients, float learningRate);
 

@@ -69,7 +69,6 @@ public sealed class Trainer
         Network = new Network<float>(options.NetworkFor(DataShape.Of(data))) { Threads = options.Threads };
         WeightInitializer.Initialize(Network, options.Initialization, new SeededRandom(options.Seed ^ 0x1A17_1A11_5EED_0001UL));
         _optimizer = Optimizer.Create(options.Optimizer, Network.ParameterCount, options.Momentum);
-        _optimizer.Threads = options.Threads;
         _shuffleRandom = new SeededRandom(options.Seed ^ 0x5A0F_F1E5_5EED_0002UL);
         _learningRate = options.LearningRate;
 
