@@ -46,26 +46,34 @@ internal static class GemmBench
 
     /// <summary>
     /// The BP2 (δ·W, <see cref="Gemm.Multiply{T}"/>) and BP4 (δᵀ·a, <see cref="Gemm.MultiplyTransposedA{T}"/>)
-    /// products of W1 (784-30-10, batch 10) and W2 (784-256-128-10, batch 64) whose m &lt; 16 or k &lt; 32, and
-    /// BP4 of a 10-neuron output layer over a full batch of 1000 (k &gt; 256): µs per call, median of 15 rounds.
+    /// products of W1 (784-30-10, batch 10) and W2 (784-256-128-10, batch 64) whose m &lt; 16 or k &lt; 32,
+    /// BP4 of a 10-neuron output layer over a full batch of 1000 (k &gt; 256), and W2's large products (forward,
+    /// BP4 and BP2 of the hidden layers, which threads share): µs per call, median of 15 rounds.
     /// </summary>
     private static void RunBackwardShapes(BenchOptions bench, Random random)
     {
-        (string Name, bool TransposeA, int M, int N, int K)[] shapes =
+        (string Name, Form Form, int M, int N, int K)[] shapes =
         [
-            ("w1_bp2", false, 10, 30, 10),
-            ("w1_bp4_hidden", true, 30, 784, 10),
-            ("w1_bp4_output", true, 10, 30, 10),
-            ("w2_bp2_output", false, 64, 128, 10),
-            ("w2_bp4_output", true, 10, 128, 64),
-            ("fullbatch_bp4_output", true, 10, 30, 1000),
+            ("w1_bp2", Form.AB, 10, 30, 10),
+            ("w1_bp4_hidden", Form.ATB, 30, 784, 10),
+            ("w1_bp4_output", Form.ATB, 10, 30, 10),
+            ("w2_bp2_output", Form.AB, 64, 128, 10),
+            ("w2_bp4_output", Form.ATB, 10, 128, 64),
+            ("fullbatch_bp4_output", Form.ATB, 10, 30, 1000),
+            // W2's large products, the ones shared among threads: forward z = a·Wᵀ, BP4 δᵀ·a, BP2 δ·W.
+            ("w2_forward_hidden1", Form.ABT, 64, 256, 784),
+            ("w2_forward_hidden2", Form.ABT, 64, 128, 256),
+            ("w2_bp4_hidden1", Form.ATB, 256, 784, 64),
+            ("w2_bp4_hidden2", Form.ATB, 128, 256, 64),
+            ("w2_bp2_hidden2", Form.AB, 64, 256, 128),
         ];
-        foreach ((string name, bool transposeA, int m, int n, int k) in shapes)
+        foreach ((string name, Form form, int m, int n, int k) in shapes)
         {
             float[] a = RandomMatrix(random, m * k), b = RandomMatrix(random, k * n), c = new float[m * n];
             void Multiply()
             {
-                if (transposeA) Gemm.MultiplyTransposedA<float>(a, b, c, m, n, k, 0.1f, accumulate: false, bench.Threads);
+                if (form == Form.ATB) Gemm.MultiplyTransposedA<float>(a, b, c, m, n, k, 0.1f, accumulate: false, bench.Threads);
+                else if (form == Form.ABT) Gemm.MultiplyTransposedB<float>(a, b, c, m, n, k, 1f, accumulate: false, bench.Threads);
                 else Gemm.Multiply<float>(a, b, c, m, n, k, 1f, accumulate: false, bench.Threads);
             }
 
@@ -84,6 +92,9 @@ internal static class GemmBench
                 ("us_best", microseconds.Min()), ("m", m), ("n", n), ("k", k));
         }
     }
+
+    /// <summary>Which product: A·B (BP2), Aᵀ·B (BP4) or A·Bᵀ (forward).</summary>
+    private enum Form { AB, ATB, ABT }
 
     private static float[] RandomMatrix(Random random, int length)
     {

@@ -11,7 +11,8 @@ namespace BackpropService.Engine.LinearAlgebra;
 /// A·Wᵀ (W stored n × k) from <see cref="MinRows"/> rows, with ReLU or identity applied as Z is stored (into Z,
 /// into a separate activation matrix, or both; inference skips Z), BP2 δ·W (A·B) and BP4 δᵀ·a (Aᵀ·B).
 /// <para>
-/// op(B) is packed once per call (the threads share the work and the result) into slivers of 64 columns with
+/// op(B) is packed once per call (the threads share the work: each packs the slivers of its band of columns, and
+/// when the threads split the rows instead they all read the whole result) into slivers of 64 columns with
 /// AVX-512 or 16 with AVX2 (the last columns in slivers of 16), each k × width, zero-padded: Wᵀ through 8×8
 /// register transposes, B by copying rows. A is not packed: the tile broadcasts op(A) straight from memory
 /// (6 rows of A, or 6 adjacent columns of Aᵀ), runs over the whole of k against one sliver with no blocking of
@@ -75,10 +76,14 @@ internal static unsafe class OuterProductKernel
             Compute(work, 0, m, 0, n);
             return;
         }
-        work.Packing = true;
-        WorkerTeam.Run(work, parts);
-        work.Packing = false;
-        WorkerTeam.Run(work, parts);
+        if (ProductPartition.SplitsRows(m, n, Rows, work.Wide, parts))
+        {
+            // Every part reads all of op(B): pack it together first, then compute.
+            work.Packing = true;
+            WorkerTeam.Run(work, parts);
+            work.Packing = false;
+        }
+        WorkerTeam.Run(work, parts); // a column split packs its own slivers in the same hand-off
     }
 
     /// <summary>Width of the full slivers op(B) is packed in: 64 columns with the Vector512 kernels, else 16.</summary>
@@ -150,8 +155,11 @@ internal static unsafe class OuterProductKernel
             }
             else
             {
+                // Each part packs and reads only its own slivers, so no part waits for another.
                 (int start, int end) = ProductPartition.Band(N, Wide, part, parts);
-                if (start < end) Compute(this, 0, M, start, end);
+                if (start >= end) return;
+                Pack(B, N, K, Packed, start, end, Wide, TransposeB);
+                Compute(this, 0, M, start, end);
             }
         }
     }

@@ -15,12 +15,15 @@ internal static class ProductPartition
         threads <= 1 || (long)m * n * k < ParallelThreshold ? 1 : Math.Min(threads, WorkerTeam.MaxParts);
 
     /// <summary>
-    /// Whether to split C's rows rather than its columns. Rows when there are enough of them (every part then reads
-    /// all of B), else columns (each part then reads only its share of B), given the kernel's tile of
-    /// <paramref name="rowGrain"/> × <paramref name="columnGrain"/>.
+    /// Whether to split C's rows rather than its columns, given the kernel's tile of <paramref name="rowGrain"/> ×
+    /// <paramref name="columnGrain"/>. Columns whenever C is at least as wide as it is tall and every part gets a
+    /// whole column grain: each part then reads only its share of B (and packs only that share, with no hand-off
+    /// between packing and computing), which is what a mini-batch's products (64 × 256 and the like) need. Rows
+    /// when there are many of them (inference over a large batch: every part then reads all of B), or too few
+    /// columns to share.
     /// </summary>
     public static bool SplitsRows(int m, int n, int rowGrain, int columnGrain, int parts) =>
-        m >= 2 * rowGrain * parts && (4L * m >= n || n < 4 * columnGrain * parts);
+        m >= 2 * rowGrain * parts && (m >= n || n < columnGrain * parts);
 
     /// <summary>
     /// The band [Start, End) of <paramref name="length"/> that part <paramref name="part"/> of

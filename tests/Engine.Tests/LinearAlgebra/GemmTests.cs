@@ -23,6 +23,9 @@ public sealed class GemmTests
             // BP2 and BP4 of W1 (784-30-10, batch 10) and W2 (784-256-128-10, batch 64) with m < 16 or k < 32, a
             // full-batch BP4 with k > 256, and k = 0 (C = 0, or C unchanged when accumulating, plus the bias)
             (10, 30, 10), (30, 784, 10), (64, 128, 10), (10, 128, 64), (10, 30, 1000), (5, 9, 0), (20, 70, 0),
+            // split among threads by columns (C at least as wide as tall), each part packing its own slivers: ragged
+            // bands, a last band that ends in 16-column slivers, one row panel short
+            (37, 200, 300), (50, 145, 400), (23, 130, 784),
         ];
         foreach (Form form in Enum.GetValues<Form>())
             foreach ((int m, int n, int k) in shapes) data.Add(form, m, n, k);
@@ -44,8 +47,13 @@ public sealed class GemmTests
     [InlineData(Form.TransposedBWithBias)]
     public void Results_are_the_same_bits_on_one_and_two_threads(Form form)
     {
-        // Big enough to be split across threads (≥ 2²⁰ multiply-adds), with ragged edges.
-        foreach ((int m, int n, int k) in new[] { (131, 257, 300), (64, 784, 256), (9, 1030, 200), (260, 12, 1000) })
+        // Big enough to be split across threads (≥ 2²⁰ multiply-adds), with ragged edges; then W2's mini-batch products
+        // (forward, BP4 and BP2 of 784-256-128-10 at batch 64), split by columns, and odd sizes split either way.
+        foreach ((int m, int n, int k) in new[]
+                 {
+                     (131, 257, 300), (64, 784, 256), (9, 1030, 200), (260, 12, 1000),
+                     (64, 256, 784), (64, 128, 256), (256, 784, 64), (128, 256, 64), (64, 256, 128), (50, 145, 400), (145, 145, 77), (301, 137, 55),
+                 })
         {
             foreach (bool accumulate in new[] { false, true })
             {
@@ -54,6 +62,19 @@ public sealed class GemmTests
                 Assert.Equal(one, two);
             }
         }
+    }
+
+    [Fact]
+    public void Mini_batch_products_are_shared_by_columns_and_tall_ones_by_rows()
+    {
+        // Columns: each part packs and reads only its share of B, so one hand-off per product (W2 at batch 64).
+        Assert.False(ProductPartition.SplitsRows(64, 256, 6, 64, 2));   // forward, 784-256
+        Assert.False(ProductPartition.SplitsRows(256, 784, 6, 64, 2));  // BP4, 784-256
+        Assert.False(ProductPartition.SplitsRows(64, 256, 6, 64, 2));   // BP2, 256-128
+        // Rows: inference over a large batch, square products, and too few columns for every part.
+        Assert.True(ProductPartition.SplitsRows(2000, 256, 6, 64, 2));
+        Assert.True(ProductPartition.SplitsRows(1024, 1024, 6, 64, 2));
+        Assert.True(ProductPartition.SplitsRows(32, 100, 6, 64, 2));
     }
 
     [Theory]
