@@ -21,12 +21,20 @@ public sealed class TempDatabase : IDisposable
     private readonly string _folder = System.IO.Path.Combine(System.IO.Path.GetTempPath(), "backprop-tests", Guid.NewGuid().ToString("N"));
     private readonly string? _postgresDatabase;
 
-    public TempDatabase()
+    public TempDatabase() : this(fromMigratedTemplate: true)
+    {
+    }
+
+    /// <param name="fromMigratedTemplate">
+    /// On PostgreSQL: whether the database starts as a copy of <see cref="PostgresTestServer.MigratedTemplate"/> (what
+    /// tests want) or with no tables at all (what a new installation's service meets). A SQLite file always starts empty.
+    /// </param>
+    public TempDatabase(bool fromMigratedTemplate)
     {
         Directory.CreateDirectory(_folder);
         if (Provider == DatabaseProvider.Postgres)
         {
-            _postgresDatabase = PostgresTestServer.CreateDatabase();
+            _postgresDatabase = fromMigratedTemplate ? PostgresTestServer.CreateDatabase() : PostgresTestServer.CreateEmptyDatabase();
             ConnectionString = PostgresTestServer.ConnectionStringFor(_postgresDatabase);
         }
         else
