@@ -1,5 +1,3 @@
-using BackpropService.Api.Persistence;
-using Microsoft.EntityFrameworkCore;
 using Npgsql;
 
 namespace BackpropService.Api.Tests.Infrastructure;
@@ -8,43 +6,15 @@ namespace BackpropService.Api.Tests.Infrastructure;
 /// The PostgreSQL server of the PostgreSQL run of the API tests (tests/Api.Tests.Postgres): the connection string in
 /// <see cref="Variable"/>, of a user who may create databases. Each test gets a database of its own, dropped afterwards.
 /// </summary>
-/// <remarks>
-/// A test's database is a copy of one migrated once per test run (<see cref="MigratedTemplate"/>): PostgreSQL copies
-/// a template's files in a few milliseconds, while running every migration's statements again took a good part of
-/// each test's time. The service still migrates on start (then finds nothing to do); the migrations themselves run
-/// once per run on the template and, from an empty database, in <c>PostgresOnly/EmptyDatabaseTests</c>.
-/// </remarks>
 public static class PostgresTestServer
 {
     public const string Variable = "BACKPROP_TEST_POSTGRES";
 
-    private static readonly Lazy<string> Template = new(CreateMigratedTemplate);
-
-    /// <summary>The database every test's database is copied from: empty tables at the current schema.</summary>
-    public static string MigratedTemplate => Template.Value;
-
-    /// <summary>Creates a database with a new name, a copy of <see cref="MigratedTemplate"/>.</summary>
-    public static string CreateDatabase() => CreateDatabase(MigratedTemplate);
-
-    /// <summary>Creates an empty database with a new name (no tables: the service under test migrates it on start).</summary>
-    public static string CreateEmptyDatabase() => CreateDatabase(template: null);
-
-    private static string CreateDatabase(string? template)
+    /// <summary>Creates an empty database with a new name; the service under test migrates it on start.</summary>
+    public static string CreateDatabase()
     {
         string name = $"backprop_test_{Guid.NewGuid():N}";
-        Execute(template is null ? $"CREATE DATABASE \"{name}\"" : $"CREATE DATABASE \"{name}\" TEMPLATE \"{template}\"");
-        return name;
-    }
-
-    /// <summary>An empty database migrated as the service migrates it (<see cref="DatabaseStartup"/>), dropped when the test process exits.</summary>
-    private static string CreateMigratedTemplate()
-    {
-        string name = CreateDatabase(template: null);
-        var options = new DbContextOptionsBuilder<BackpropDbContext>().UseDatabase(DatabaseProvider.Postgres, ConnectionStringFor(name)).Options;
-        using (var db = new PostgresBackpropDbContext(options)) db.Database.Migrate();
-        // A template must have no open connections while it is copied.
-        NpgsqlConnection.ClearAllPools();
-        AppDomain.CurrentDomain.ProcessExit += (_, _) => DropDatabase(name);
+        Execute($"CREATE DATABASE \"{name}\"");
         return name;
     }
 

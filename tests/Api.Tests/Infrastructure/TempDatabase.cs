@@ -21,20 +21,12 @@ public sealed class TempDatabase : IDisposable
     private readonly string _folder = System.IO.Path.Combine(System.IO.Path.GetTempPath(), "backprop-tests", Guid.NewGuid().ToString("N"));
     private readonly string? _postgresDatabase;
 
-    public TempDatabase() : this(fromMigratedTemplate: true)
-    {
-    }
-
-    /// <param name="fromMigratedTemplate">
-    /// On PostgreSQL: whether the database starts as a copy of <see cref="PostgresTestServer.MigratedTemplate"/> (what
-    /// tests want) or with no tables at all (what a new installation's service meets). A SQLite file always starts empty.
-    /// </param>
-    public TempDatabase(bool fromMigratedTemplate)
+    public TempDatabase()
     {
         Directory.CreateDirectory(_folder);
         if (Provider == DatabaseProvider.Postgres)
         {
-            _postgresDatabase = fromMigratedTemplate ? PostgresTestServer.CreateDatabase() : PostgresTestServer.CreateEmptyDatabase();
+            _postgresDatabase = PostgresTestServer.CreateDatabase();
             ConnectionString = PostgresTestServer.ConnectionStringFor(_postgresDatabase);
         }
         else
