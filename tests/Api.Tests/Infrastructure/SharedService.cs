@@ -6,7 +6,7 @@ namespace BackpropService.Api.Tests.Infrastructure;
 /// case was most of their time (62 cases of <c>BadInputTests</c>: 25 s on SQLite, 41 s on PostgreSQL); a case that
 /// wrongly changed something still fails its own "nothing changed" check, and the ones after it.
 /// </summary>
-public class SharedService : IAsyncLifetime
+public class SharedService : IAsyncLifetime, IDisposable
 {
     private readonly TempDatabase _database = new();
     private ServiceFactory? _factory;
@@ -31,6 +31,17 @@ public class SharedService : IAsyncLifetime
     {
         Client?.Dispose();
         if (_factory is not null) await _factory.DisposeAsync();
-        _database.Dispose();
+    }
+
+    /// <summary>After <see cref="DisposeAsync"/> (xunit calls both): the service is stopped, its database can go.</summary>
+    public void Dispose()
+    {
+        Dispose(disposing: true);
+        GC.SuppressFinalize(this);
+    }
+
+    protected virtual void Dispose(bool disposing)
+    {
+        if (disposing) _database.Dispose();
     }
 }
