@@ -16,8 +16,22 @@ namespace BackpropService.Api.Tests;
 /// Every bad request gets a 4xx problem-details answer naming the field; none creates a job or a
 /// dataset, and the service stays healthy.
 /// </summary>
-public sealed class BadInputTests
+public sealed class BadInputTests(BadInputTests.Service service) : IClassFixture<BadInputTests.Service>
 {
+    /// <summary>The service every case is sent to: low limits, and a model named "m" (2 inputs) to predict with.</summary>
+    public sealed class Service : SharedService
+    {
+        protected override IReadOnlyDictionary<string, string?> Settings => new Dictionary<string, string?>
+        {
+            ["Limits:MaxUploadBytes"] = "65536",
+            ["Limits:MaxPredictRows"] = "5",
+            ["Limits:MaxDatasetBytes"] = "1000000",
+            ["Limits:MaxClasses"] = "20",
+        };
+
+        protected override Task SetUpAsync(HttpClient client) => ImportModelAsync(client, "m");
+    }
+
     private const string ValidJob = """
         { "datasetId": "xor", "layers": [ { "size": 4, "activation": "tanh" }, { "size": 2, "activation": "softmax" } ], "epochs": 2 }
         """;
@@ -108,16 +122,7 @@ public sealed class BadInputTests
     public async Task Bad_input_gets_a_4xx_problem_naming_the_field_and_changes_nothing(string name)
     {
         var @case = Cases[name];
-        using var database = new TempDatabase();
-        await using var factory = database.CreateFactory(new Dictionary<string, string?>
-        {
-            ["Limits:MaxUploadBytes"] = "65536",
-            ["Limits:MaxPredictRows"] = "5",
-            ["Limits:MaxDatasetBytes"] = "1000000",
-            ["Limits:MaxClasses"] = "20",
-        });
-        var client = factory.CreateClient();
-        await ImportModelAsync(client, "m");
+        var client = service.Client;
 
         using var request = new HttpRequestMessage(new HttpMethod(@case.Method), @case.Url) { Content = @case.Body() };
         var response = await client.SendAsync(request);

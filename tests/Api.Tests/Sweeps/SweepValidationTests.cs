@@ -8,7 +8,7 @@ namespace BackpropService.Api.Tests.Sweeps;
 /// Every point's job is checked as POST /api/jobs checks one, and a failure names the path in the sweep request to fix:
 /// the swept value (<c>grid.learningRate[2]</c>), the distribution, or the base request's field. Nothing is queued.
 /// </summary>
-public sealed class SweepValidationTests
+public sealed class SweepValidationTests(SharedService service) : IClassFixture<SharedService>
 {
     private static readonly string Xor = SweepRequests.XorBase(epochs: 1);
 
@@ -56,9 +56,7 @@ public sealed class SweepValidationTests
     [MemberData(nameof(BadSweeps))]
     public async Task A_bad_sweep_gets_400_naming_the_path_to_fix_and_queues_nothing(string body, string path, string reason)
     {
-        using var database = new TempDatabase();
-        await using var factory = database.CreateFactory();
-        var client = factory.CreateClient();
+        var client = service.Client;
 
         var response = await client.PostSweepAsync(body);
 
