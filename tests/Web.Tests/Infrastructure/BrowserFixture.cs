@@ -15,6 +15,9 @@ public sealed class BrowserFixture : IAsyncLifetime
     {
         Assert.True(File.Exists(ChromiumPath), $"{ChromiumPath} is missing: install Debian's chromium package (apt-get install chromium); .ci/run does.");
         _playwright = await Playwright.CreateAsync();
+        // Expect(...) waits for its condition; its 5 s default was too short on a loaded 2-core CI machine (a cancel from
+        // the job page once took longer to reach the page), so assertions wait as long as actions do (30 s, below).
+        Assertions.SetDefaultExpectTimeout(30_000);
         Browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
         {
             ExecutablePath = ChromiumPath,
