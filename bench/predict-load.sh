@@ -37,7 +37,6 @@ echo "# building src/Api in its bench host (Release)"
 BIN="$(build_bench_host "$ROOT")"
 echo "# starting the service on $B (database $WORK/db/backprop.db)"
 start_service "$BIN" "$B" "$WORK"
-SPID=$SERVICE_PID
 echo "# training W2 (784-256-128-10, ReLU/softmax, $EPOCHS epochs) on $MNIST_DIR"
 train_w2 "$B" "$EPOCHS"
 write_bodies "$WORK"
@@ -54,7 +53,7 @@ echo "# warm-up 5 s per endpoint"
 for n in "${NAMES[@]}"; do (cd "$WORK" && wrk -t2 -c64 -d5s -s "${SCRIPT[$n]}" "${URL[$n]}" > /dev/null); done
 
 HZ=$(getconf CLK_TCK)
-cputicks() { awk '{print $14+$15}' "/proc/$SPID/stat"; }
+cputicks() { awk '{print $14+$15}' "/proc/$SERVICE_PID/stat"; }
 to_ms() { awk -v v="$1" 'BEGIN{ if (v ~ /us$/) printf "%.4f", v/1000; else if (v ~ /ms$/) printf "%.4f", v+0; else printf "%.4f", v*1000 }'; }
 for rep in $(seq 1 "$REPEATS"); do
   for n in "${NAMES[@]}"; do

@@ -7,6 +7,9 @@ public sealed class BrowserFixture : IAsyncLifetime
 {
     public const string ChromiumPath = "/usr/bin/chromium";
 
+    /// <summary>How long actions and assertions wait for the page (ms): generous for a loaded 2-core CI machine.</summary>
+    private const float WaitMilliseconds = 30_000;
+
     private IPlaywright? _playwright;
 
     public IBrowser Browser { get; private set; } = null!;
@@ -16,8 +19,8 @@ public sealed class BrowserFixture : IAsyncLifetime
         Assert.True(File.Exists(ChromiumPath), $"{ChromiumPath} is missing: install Debian's chromium package (apt-get install chromium); .ci/run does.");
         _playwright = await Playwright.CreateAsync();
         // Expect(...) waits for its condition; its 5 s default was too short on a loaded 2-core CI machine (a cancel from
-        // the job page once took longer to reach the page), so assertions wait as long as actions do (30 s, below).
-        Assertions.SetDefaultExpectTimeout(30_000);
+        // the job page once took longer to reach the page), so assertions wait as long as actions do.
+        Assertions.SetDefaultExpectTimeout(WaitMilliseconds);
         Browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
         {
             ExecutablePath = ChromiumPath,
@@ -47,7 +50,7 @@ public sealed class BrowserFixture : IAsyncLifetime
             BaseURL = baseAddress.ToString(),
             ViewportSize = new ViewportSize { Width = 1400, Height = 1000 },
         });
-        context.SetDefaultTimeout(30_000);
+        context.SetDefaultTimeout(WaitMilliseconds);
         return await context.NewPageAsync();
     }
 
