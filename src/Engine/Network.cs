@@ -231,23 +231,14 @@ public sealed class Network<T> where T : unmanaged, IFloatingPointIeee754<T>
         return penalty;
     }
 
-    /// <summary>Adds ∂(penalty)/∂w = (λ₂/n) w + (λ₁/n) sgn(w) to the weight gradients.</summary>
+    /// <summary>Adds ∂(penalty)/∂w = (λ₂/n) w + (λ₁/n) sgn(w) to the weight gradients (<see cref="Regularization.AddGradient{T}"/>).</summary>
     public void AddPenaltyGradient(Regularization regularization, Span<T> gradients)
     {
         if (regularization.IsNone) return;
-        T l2 = T.CreateChecked(regularization.L2 / regularization.TrainingSamples);
-        T l1 = T.CreateChecked(regularization.L1 / regularization.TrainingSamples);
         foreach (Layer layer in _layers)
         {
-            if (!layer.HasWeights) continue;
-            ReadOnlySpan<T> weights = Weights(layer.Index);
-            Span<T> weightGradients = gradients.Slice(layer.WeightOffset, layer.WeightCount);
-            if (l2 != T.Zero) TensorPrimitives.MultiplyAdd(weights, l2, weightGradients, weightGradients);
-            if (l1 != T.Zero)
-            {
-                for (int i = 0; i < weights.Length; i++)
-                    weightGradients[i] += l1 * T.CreateChecked(T.Sign(weights[i]));
-            }
+            if (layer.HasWeights)
+                regularization.AddGradient<T>(Weights(layer.Index), gradients.Slice(layer.WeightOffset, layer.WeightCount));
         }
     }
 

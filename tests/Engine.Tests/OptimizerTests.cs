@@ -32,6 +32,37 @@ public class OptimizerTests
         Assert.Equal(-0.19f, theta[0], 6);
     }
 
+    [Theory]
+    [InlineData(OptimizerKind.Sgd)]
+    [InlineData(OptimizerKind.Momentum)]
+    [InlineData(OptimizerKind.Nesterov)]
+    [InlineData(OptimizerKind.Rmsprop)]
+    [InlineData(OptimizerKind.Adam)]
+    public void A_step_taken_in_slices_of_theta_gives_the_bits_of_one_whole_step(OptimizerKind kind)
+    {
+        // What the trainer does on several threads: BeginStep once, then Update on pieces of θ, in any order.
+        const int count = 1_003;
+        var random = new Random(3);
+        float[] start = Enumerable.Range(0, count).Select(_ => (float)(random.NextDouble() * 2 - 1)).ToArray();
+        float[][] gradients = Enumerable.Range(0, 3).Select(_ => Enumerable.Range(0, count).Select(_ => (float)(random.NextDouble() - 0.5)).ToArray()).ToArray();
+
+        float[] whole = (float[])start.Clone();
+        Optimizer wholeOptimizer = Optimizer.Create(kind, count, 0.9f);
+        foreach (float[] gradient in gradients) wholeOptimizer.Step(whole, gradient, 0.05f);
+
+        float[] sliced = (float[])start.Clone();
+        Optimizer slicedOptimizer = Optimizer.Create(kind, count, 0.9f);
+        foreach (float[] gradient in gradients)
+        {
+            slicedOptimizer.BeginStep();
+            foreach ((int offset, int length) in new[] { (640, 363), (0, 17), (17, 623) })
+                slicedOptimizer.Update(sliced.AsSpan(offset, length), gradient.AsSpan(offset, length), offset, 0.05f);
+        }
+
+        Assert.Equal(whole, sliced);
+        Assert.NotEqual(start, whole);
+    }
+
     [Fact]
     public void RmsProp_divides_by_the_running_root_mean_square()
     {

@@ -14,6 +14,9 @@ public sealed class AdamOptimizer : Optimizer
     private readonly float[] _secondMoment;
     private long _steps;
 
+    /// <summary>1/(1 − β₁ᵗ) and 1/(1 − β₂ᵗ) of the step under way.</summary>
+    private float _firstCorrection, _secondCorrection;
+
     public AdamOptimizer(int parameterCount)
     {
         _firstMoment = new float[parameterCount];
@@ -22,13 +25,18 @@ public sealed class AdamOptimizer : Optimizer
 
     public override OptimizerKind Kind => OptimizerKind.Adam;
 
-    public override void Step(Span<float> parameters, ReadOnlySpan<float> gradients, float learningRate)
+    internal override void BeginStep()
     {
         _steps++;
-        float firstCorrection = 1f / (1f - MathF.Pow(Beta1, _steps));
-        float secondCorrection = 1f / (1f - MathF.Pow(Beta2, _steps));
-        Span<float> m = _firstMoment;
-        Span<float> v = _secondMoment;
+        _firstCorrection = 1f / (1f - MathF.Pow(Beta1, _steps));
+        _secondCorrection = 1f / (1f - MathF.Pow(Beta2, _steps));
+    }
+
+    internal override void Update(Span<float> parameters, ReadOnlySpan<float> gradients, int offset, float learningRate)
+    {
+        float firstCorrection = _firstCorrection, secondCorrection = _secondCorrection;
+        Span<float> m = _firstMoment.AsSpan(offset, parameters.Length);
+        Span<float> v = _secondMoment.AsSpan(offset, parameters.Length);
         for (int i = 0; i < parameters.Length; i++)
         {
             float g = gradients[i];

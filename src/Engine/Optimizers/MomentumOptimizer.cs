@@ -22,9 +22,9 @@ public sealed class MomentumOptimizer : Optimizer
 
     public override OptimizerKind Kind => _nesterov ? OptimizerKind.Nesterov : OptimizerKind.Momentum;
 
-    public override void Step(Span<float> parameters, ReadOnlySpan<float> gradients, float learningRate)
+    internal override void Update(Span<float> parameters, ReadOnlySpan<float> gradients, int offset, float learningRate)
     {
-        Span<float> velocity = _velocity;
+        Span<float> velocity = _velocity.AsSpan(offset, parameters.Length);
         TensorPrimitives.MultiplyAdd(velocity, _momentum, gradients, velocity);
         if (_nesterov)
         {

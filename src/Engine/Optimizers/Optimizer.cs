@@ -8,8 +8,29 @@ public abstract class Optimizer
 {
     public abstract OptimizerKind Kind { get; }
 
-    /// <summary>Updates <paramref name="parameters"/> in place from <paramref name="gradients"/> with learning rate η.</summary>
-    public abstract void Step(Span<float> parameters, ReadOnlySpan<float> gradients, float learningRate);
+    /// <summary>Updates <paramref name="parameters"/> (all of θ) in place from <paramref name="gradients"/> with learning rate η.</summary>
+    public void Step(Span<float> parameters, ReadOnlySpan<float> gradients, float learningRate)
+    {
+        if (gradients.Length != parameters.Length)
+            throw new ArgumentException($"gradients hold {gradients.Length} values, θ {parameters.Length}.", nameof(gradients));
+        BeginStep();
+        Update(parameters, gradients, 0, learningRate);
+    }
+
+    /// <summary>
+    /// Starts a step whose parameters are then updated piece by piece with <see cref="Update"/> (possibly on several
+    /// threads): what a step does once, not per parameter (Adam's step count t).
+    /// </summary>
+    internal virtual void BeginStep()
+    {
+    }
+
+    /// <summary>
+    /// The step's update of one slice of θ: <paramref name="parameters"/> and <paramref name="gradients"/> are θ and
+    /// ∂C/∂θ from index <paramref name="offset"/> on, and the optimizer uses its state for the same indices. Each
+    /// parameter's update depends only on its own gradient and state, so slices may run in any order or at once.
+    /// </summary>
+    internal abstract void Update(Span<float> parameters, ReadOnlySpan<float> gradients, int offset, float learningRate);
 
     internal abstract void WriteState(BinaryWriter writer);
 

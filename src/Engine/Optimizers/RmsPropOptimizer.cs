@@ -13,9 +13,9 @@ public sealed class RmsPropOptimizer : Optimizer
 
     public override OptimizerKind Kind => OptimizerKind.Rmsprop;
 
-    public override void Step(Span<float> parameters, ReadOnlySpan<float> gradients, float learningRate)
+    internal override void Update(Span<float> parameters, ReadOnlySpan<float> gradients, int offset, float learningRate)
     {
-        Span<float> meanSquare = _meanSquare;
+        Span<float> meanSquare = _meanSquare.AsSpan(offset, parameters.Length);
         for (int i = 0; i < parameters.Length; i++)
         {
             float g = gradients[i];

@@ -7,7 +7,7 @@ public sealed class SgdOptimizer : Optimizer
 {
     public override OptimizerKind Kind => OptimizerKind.Sgd;
 
-    public override void Step(Span<float> parameters, ReadOnlySpan<float> gradients, float learningRate) =>
+    internal override void Update(Span<float> parameters, ReadOnlySpan<float> gradients, int offset, float learningRate) =>
         TensorPrimitives.MultiplyAdd(gradients, -learningRate, parameters, parameters);
 
     internal override void WriteState(BinaryWriter writer) { }

@@ -28,7 +28,6 @@ public sealed class Trainer
     private readonly Dataset? _validation;
     private readonly Normalizer _normalizer;
     private readonly Cost _cost;
-    private readonly Regularization _regularization;
     private readonly int _batchSize;
     private readonly NetworkWorkspace<float> _workspace;
     private readonly float[] _gradients;
@@ -36,7 +35,6 @@ public sealed class Trainer
     private readonly float[] _batchTargets;
     private readonly int[] _batchLabels;
     private readonly int[] _order;
-    private readonly Layer[] _weightedLayers;
 
     /// <summary>Per layer with weights (dense, conv2d), in layer order: Σ over the epoch's batches of ‖∂C/∂Wˡ‖.</summary>
     private readonly double[] _gradientNormSums;
@@ -45,6 +43,7 @@ public sealed class Trainer
     private readonly List<EpochMetrics> _history = [];
 
     private readonly Optimizer _optimizer;
+    private readonly ParameterUpdate _update;
     private SeededRandom _shuffleRandom;
     private float[]? _bestParameters;
     private double _bestValidationLoss = double.PositiveInfinity;
@@ -63,12 +62,12 @@ public sealed class Trainer
         _train = _normalizer.Apply(train);
         _validation = validation is null ? null : _normalizer.Apply(validation);
         _cost = Cost.For(options.Cost);
-        _regularization = new Regularization(options.L2, options.L1, _train.Samples);
         _batchSize = TrainingFootprint.BatchRowsFor(options.BatchSize, _train.Samples);
 
         Network = new Network<float>(options.NetworkFor(DataShape.Of(data))) { Threads = options.Threads };
         WeightInitializer.Initialize(Network, options.Initialization, new SeededRandom(options.Seed ^ 0x1A17_1A11_5EED_0001UL));
         _optimizer = Optimizer.Create(options.Optimizer, Network.ParameterCount, options.Momentum);
+        _update = new ParameterUpdate(Network, _optimizer, new Regularization(options.L2, options.L1, _train.Samples), options.Threads);
         _shuffleRandom = new SeededRandom(options.Seed ^ 0x5A0F_F1E5_5EED_0002UL);
         _learningRate = options.LearningRate;
 
@@ -78,8 +77,7 @@ public sealed class Trainer
         _batchTargets = new float[_batchSize * data.Outputs];
         _batchLabels = new int[_batchSize];
         _order = new int[_train.Samples];
-        _weightedLayers = Network.Layers.Where(l => l.HasWeights).ToArray();
-        _gradientNormSums = new double[_weightedLayers.Length];
+        _gradientNormSums = new double[Network.Layers.Count(l => l.HasWeights)];
         _epochStartParameters = new float[Network.ParameterCount];
         _validationOutputs = new float[(_validation?.Samples ?? 0) * data.Outputs];
     }
@@ -240,12 +238,8 @@ public sealed class Trainer
             lossSum += batchLoss;
             if (_train.Labels is not null) correct += CountCorrect(_workspace.Output, _batchLabels.AsSpan(0, rows), outputs);
 
-            // ‖∂C/∂Wˡ‖ of the data cost, as reported; the regularization term is added after.
-            for (int w = 0; w < _weightedLayers.Length; w++)
-                _gradientNormSums[w] += TensorPrimitives.Norm<float>(_gradients.AsSpan(_weightedLayers[w].WeightOffset, _weightedLayers[w].WeightCount));
-            Network.AddPenaltyGradient(_regularization, _gradients);
-
-            _optimizer.Step(Network.Parameters, _gradients, learningRate);
+            // ‖∂C/∂Wˡ‖ of the data cost (as reported), the regularization term, the optimizer's step.
+            _update.Run(Network.Parameters, _gradients, learningRate, _gradientNormSums);
             batches++;
         }
 
