@@ -52,7 +52,7 @@ internal static unsafe class DotProductKernel
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public override void Execute(int part, int parts)
         {
-            if (ProductPartition.SplitsRows(_m, _n, TileRows, TileColumns, parts))
+            if (ProductPartition.SplitOf(_m, _n, TileRows, TileColumns, parts, transposeA: false) == ProductSplit.Rows)
             {
                 (int start, int end) = ProductPartition.Band(_m, TileRows, part, parts);
                 if (start < end) Dot(_a, _b, _bias, _c, _n, _k, _alpha, _accumulate, start, end, 0, _n);

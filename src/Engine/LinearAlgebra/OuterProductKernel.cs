@@ -12,7 +12,8 @@ namespace BackpropService.Engine.LinearAlgebra;
 /// into a separate activation matrix, or both; inference skips Z), BP2 δ·W (A·B) and BP4 δᵀ·a (Aᵀ·B).
 /// <para>
 /// op(B) is packed once per call (the threads share the work: each packs the slivers of its band of columns, and
-/// when the threads split the rows instead they all read the whole result) into slivers of 64 columns with
+/// when the threads split the rows instead they all read the whole result; BP4, split by neurons, has each thread pack
+/// the batch's small op(B) for itself) into slivers of 64 columns with
 /// AVX-512 or 16 with AVX2 (the last columns in slivers of 16), each k × width, zero-padded: Wᵀ through 8×8
 /// register transposes, B by copying rows. A is not packed: the tile broadcasts op(A) straight from memory
 /// (6 rows of A, or 6 adjacent columns of Aᵀ), runs over the whole of k against one sliver with no blocking of
@@ -56,12 +57,7 @@ internal static unsafe class OuterProductKernel
     {
         if (m == 0 || n == 0) return;
         if (accumulate && z == null) throw new ArgumentException("accumulating needs z.");
-        int padded = (n + Narrow - 1) / Narrow * Narrow;
-        long needed = (long)padded * k;
-        float[] buffer = t_packed is { } existing && existing.Length >= needed
-            ? existing
-            : (t_packed = GC.AllocateUninitializedArray<float>((int)Math.Max(needed, 16), pinned: true));
-        float* packed = (float*)Unsafe.AsPointer(ref MemoryMarshal.GetArrayDataReference(buffer));
+        float* packed = ThisThreadsPacking(n, k);
 
         int parts = ProductPartition.Parts(m, n, k, threads);
         OuterProductWork work = t_work ??= new OuterProductWork();
@@ -73,17 +69,31 @@ internal static unsafe class OuterProductKernel
         if (parts == 1)
         {
             Pack(b, n, k, packed, 0, n, work.Wide, transposeB);
-            Compute(work, 0, m, 0, n);
+            Compute(work, packed, 0, m, 0, n);
             return;
         }
-        if (ProductPartition.SplitsRows(m, n, Rows, work.Wide, parts))
+        work.Split = ProductPartition.SplitOf(m, n, Rows, work.Wide, parts, transposeA);
+        if (work.Split == ProductSplit.Rows)
         {
             // Every part reads all of op(B): pack it together first, then compute.
             work.Packing = true;
             WorkerTeam.Run(work, parts);
             work.Packing = false;
         }
-        WorkerTeam.Run(work, parts); // a column split packs its own slivers in the same hand-off
+        WorkerTeam.Run(work, parts); // the other splits pack what each part reads in the same hand-off
+    }
+
+    /// <summary>
+    /// The calling thread's buffer for a packed op(B) of n columns and k rows (<see cref="PackedLength"/>), grown when too
+    /// small: pinned, and kept for the thread's next products, so a product allocates nothing once the sizes are known.
+    /// </summary>
+    private static float* ThisThreadsPacking(int n, int k)
+    {
+        long needed = PackedLength(n, k);
+        float[] buffer = t_packed is { } existing && existing.Length >= needed
+            ? existing
+            : (t_packed = GC.AllocateUninitializedArray<float>((int)Math.Max(needed, 16), pinned: true));
+        return (float*)Unsafe.AsPointer(ref MemoryMarshal.GetArrayDataReference(buffer));
     }
 
     /// <summary>Width of the full slivers op(B) is packed in: 64 columns with the Vector512 kernels, else 16.</summary>
@@ -114,7 +124,7 @@ internal static unsafe class OuterProductKernel
         work.TransposeB = false;
         work.Avx512 = avx512 && Avx512Available;
         work.Wide = work.Avx512 ? 64 : Narrow;
-        Compute(work, rowStart, rowEnd, columnStart, columnEnd);
+        Compute(work, packed, rowStart, rowEnd, columnStart, columnEnd);
     }
 
     /// <summary>One product split into bands; reused per calling thread, so a call allocates nothing.</summary>
@@ -122,6 +132,7 @@ internal static unsafe class OuterProductKernel
     {
         public float* A, B, Bias, Z, Activation, Packed;
         public bool Relu, Accumulate, Packing, TransposeA, TransposeB, Avx512;
+        public ProductSplit Split;
         public int M, N, K;
 
         /// <summary>Width of the full slivers: 64 columns (four Vector512) or 16 (two Vector256).</summary>
@@ -148,18 +159,33 @@ internal static unsafe class OuterProductKernel
                 if (start < end) Pack(B, N, K, Packed, start, end, Wide, TransposeB);
                 return;
             }
-            if (ProductPartition.SplitsRows(M, N, Rows, Wide, parts))
+            switch (Split)
             {
-                (int start, int end) = ProductPartition.Band(M, Rows, part, parts);
-                if (start < end) Compute(this, start, end, 0, N);
-            }
-            else
-            {
-                // Each part packs and reads only its own slivers, so no part waits for another.
-                (int start, int end) = ProductPartition.Band(N, Wide, part, parts);
-                if (start >= end) return;
-                Pack(B, N, K, Packed, start, end, Wide, TransposeB);
-                Compute(this, 0, M, start, end);
+                case ProductSplit.Rows:
+                {
+                    (int start, int end) = ProductPartition.Band(M, Rows, part, parts);
+                    if (start < end) Compute(this, Packed, start, end, 0, N);
+                    break;
+                }
+                case ProductSplit.NeuronRows:
+                {
+                    // All of op(B) (the batch's activations), packed by this thread into its own buffer: no waiting on another part.
+                    (int start, int end) = ProductPartition.Band(M, ProductPartition.NeuronGrain, part, parts);
+                    if (start >= end) return;
+                    float* packed = part == 0 ? Packed : ThisThreadsPacking(N, K);
+                    Pack(B, N, K, packed, 0, N, Wide, TransposeB);
+                    Compute(this, packed, start, end, 0, N);
+                    break;
+                }
+                default:
+                {
+                    // Each part packs and reads only its own slivers, so no part waits for another.
+                    (int start, int end) = ProductPartition.Band(N, Wide, part, parts);
+                    if (start >= end) return;
+                    Pack(B, N, K, Packed, start, end, Wide, TransposeB);
+                    Compute(this, Packed, 0, M, start, end);
+                    break;
+                }
             }
         }
     }
@@ -251,9 +277,9 @@ internal static unsafe class OuterProductKernel
         Avx.Store(target + 7 * ldt, Avx.Permute2x128(u3, u7, 0x31));
     }
 
-    /// <summary>Rows [rowStart, rowEnd) × columns [columnStart, columnEnd) (columnStart a sliver start).</summary>
+    /// <summary>Rows [rowStart, rowEnd) × columns [columnStart, columnEnd) (columnStart a sliver start), op(B) packed in <paramref name="packed"/>.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Compute(OuterProductWork work, int rowStart, int rowEnd, int columnStart, int columnEnd)
+    private static void Compute(OuterProductWork work, float* packed, int rowStart, int rowEnd, int columnStart, int columnEnd)
     {
         int n = work.N, k = work.K, wide = work.Wide;
         // Row i of op(A) runs along k with stride 1 (A stored m × k) or m (A stored k × m, transposed).
@@ -278,7 +304,7 @@ internal static unsafe class OuterProductKernel
                 for (int j0 = jc; j0 < jcEnd; )
                 {
                     int width = SliverWidth(j0, n, wide);
-                    float* sliver = work.Packed + (long)j0 * k;
+                    float* sliver = packed + (long)j0 * k;
                     long offset = (long)i * n + j0;
                     var target = new TileTarget(work.Z == null ? null : work.Z + offset, work.Activation == null ? null : work.Activation + offset,
                         work.Bias == null ? null : work.Bias + j0, n, work.Alpha, work.Accumulate, work.Relu);

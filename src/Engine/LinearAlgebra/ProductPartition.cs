@@ -15,15 +15,28 @@ internal static class ProductPartition
         threads <= 1 || (long)m * n * k < ParallelThreshold ? 1 : Math.Min(threads, WorkerTeam.MaxParts);
 
     /// <summary>
-    /// Whether to split C's rows rather than its columns, given the kernel's tile of <paramref name="rowGrain"/> ×
-    /// <paramref name="columnGrain"/>. Columns whenever C is at least as wide as it is tall and every part gets a
-    /// whole column grain: each part then reads only its share of B (and packs only that share, with no hand-off
-    /// between packing and computing), which is what a mini-batch's products (64 × 256 and the like) need. Rows
-    /// when there are many of them (inference over a large batch: every part then reads all of B), or too few
-    /// columns to share.
+    /// A band of neurons (rows of Wˡ) that one thread owns through a training step: the columns of z = a·Wᵀ it computes
+    /// forward (the products' wide sliver), the rows of ∂Wˡ it computes in BP4 (<see cref="ProductSplit.NeuronRows"/>)
+    /// and the rows of θ it then updates (<c>Training.ParameterUpdate</c>). Each thread's share of Wˡ, ∂Wˡ and the
+    /// optimizer's state then stays in its own core's cache from one mini-batch to the next.
     /// </summary>
-    public static bool SplitsRows(int m, int n, int rowGrain, int columnGrain, int parts) =>
-        m >= 2 * rowGrain * parts && (m >= n || n < columnGrain * parts);
+    public const int NeuronGrain = 64;
+
+    /// <summary>
+    /// How to split C[m×n] among <paramref name="parts"/> parts, given the kernel's tile of <paramref name="rowGrain"/> ×
+    /// <paramref name="columnGrain"/>. BP4's form (<paramref name="transposeA"/>: C = ∂Wˡ = δᵀ·aˡ⁻¹) by neurons when every
+    /// part gets a whole <see cref="NeuronGrain"/> of rows: its op(B), the batch's activations (k × n), is small beside the
+    /// m·k·n product, so each part packs it for itself. Otherwise columns whenever C is at least as wide as it is tall
+    /// and every part gets a whole column grain: each part then reads only its share of B (and packs only that share,
+    /// with no hand-off between packing and computing), which is what a mini-batch's forward and BP2 products (64 × 256
+    /// and the like) need. Rows when there are many of them (inference over a large batch: every part then reads all of
+    /// B), or too few columns to share.
+    /// </summary>
+    public static ProductSplit SplitOf(int m, int n, int rowGrain, int columnGrain, int parts, bool transposeA)
+    {
+        if (transposeA && m >= NeuronGrain * parts) return ProductSplit.NeuronRows;
+        return m >= 2 * rowGrain * parts && (m >= n || n < columnGrain * parts) ? ProductSplit.Rows : ProductSplit.Columns;
+    }
 
     /// <summary>
     /// The band [Start, End) of <paramref name="length"/> that part <paramref name="part"/> of

@@ -24,8 +24,8 @@ namespace BackpropService.Engine.Training;
 /// </summary>
 internal sealed unsafe class ParameterUpdate : ParallelWork
 {
-    /// <summary>Rows of Wˡ per chunk (a norm's unit of summation) and the grain of the threads' bands: the wide sliver of the products.</summary>
-    public const int RowGrain = 64;
+    /// <summary>Rows of Wˡ per chunk (a norm's unit of summation) and the grain of the threads' bands: the products' band of neurons.</summary>
+    public const int RowGrain = ProductPartition.NeuronGrain;
 
     /// <summary>Networks with fewer parameters than this per thread are updated on the calling thread alone (a hand-off costs a few µs).</summary>
     private const int MinParametersPerThread = 32 * 1024;

@@ -65,16 +65,19 @@ public sealed class GemmTests
     }
 
     [Fact]
-    public void Mini_batch_products_are_shared_by_columns_and_tall_ones_by_rows()
+    public void Mini_batch_products_are_shared_by_columns_BP4_by_neurons_and_tall_ones_by_rows()
     {
         // Columns: each part packs and reads only its share of B, so one hand-off per product (W2 at batch 64).
-        Assert.False(ProductPartition.SplitsRows(64, 256, 6, 64, 2));   // forward, 784-256
-        Assert.False(ProductPartition.SplitsRows(256, 784, 6, 64, 2));  // BP4, 784-256
-        Assert.False(ProductPartition.SplitsRows(64, 256, 6, 64, 2));   // BP2, 256-128
+        Assert.Equal(ProductSplit.Columns, ProductPartition.SplitOf(64, 256, 6, 64, 2, transposeA: false));  // forward, 784-256
+        Assert.Equal(ProductSplit.Columns, ProductPartition.SplitOf(64, 256, 6, 64, 2, transposeA: false));  // BP2, 256-128
+        // BP4 by the neurons (rows of ∂W) each thread computes forward and updates, in whole grains of 64.
+        Assert.Equal(ProductSplit.NeuronRows, ProductPartition.SplitOf(256, 784, 6, 64, 2, transposeA: true)); // BP4, 784-256
+        Assert.Equal(ProductSplit.NeuronRows, ProductPartition.SplitOf(128, 256, 6, 64, 2, transposeA: true)); // BP4, 256-128
+        Assert.Equal(ProductSplit.Columns, ProductPartition.SplitOf(100, 640, 6, 64, 2, transposeA: true));    // BP4, 640-100: not a grain per part
         // Rows: inference over a large batch, square products, and too few columns for every part.
-        Assert.True(ProductPartition.SplitsRows(2000, 256, 6, 64, 2));
-        Assert.True(ProductPartition.SplitsRows(1024, 1024, 6, 64, 2));
-        Assert.True(ProductPartition.SplitsRows(32, 100, 6, 64, 2));
+        Assert.Equal(ProductSplit.Rows, ProductPartition.SplitOf(2000, 256, 6, 64, 2, transposeA: false));
+        Assert.Equal(ProductSplit.Rows, ProductPartition.SplitOf(1024, 1024, 6, 64, 2, transposeA: false));
+        Assert.Equal(ProductSplit.Rows, ProductPartition.SplitOf(32, 100, 6, 64, 2, transposeA: false));
     }
 
     [Theory]
