@@ -11,11 +11,20 @@ namespace BackpropService.Api.Tests;
 /// Layers of every type in a job request: each bad one is refused with a 400 that names the field, before the job is
 /// stored, and a good one is echoed with its defaults filled in.
 /// </summary>
-public sealed class ConvLayerValidationTests : IDisposable
+public sealed class ConvLayerValidationTests(ConvLayerValidationTests.Service service) : IClassFixture<ConvLayerValidationTests.Service>
 {
-    private readonly TempDatabase _database = new();
+    /// <summary>
+    /// The service every refused layer is sent to, with a 12×12 image dataset. A refused request stores nothing (each
+    /// case checks that no job exists), so the cases share it; a service per case was most of their time. The two
+    /// accepted networks store a job and start their own service.
+    /// </summary>
+    public sealed class Service : SharedService
+    {
+        /// <summary>1×12×12 images in two classes.</summary>
+        public DatasetInfo Images { get; private set; } = null!;
 
-    public void Dispose() => _database.Dispose();
+        protected override async Task SetUpAsync(HttpClient client) => Images = await UploadImagesAsync(client, side: 12);
+    }
 
     private const string Output = """{ "size": 2, "activation": "softmax" }""";
 
@@ -54,8 +63,7 @@ public sealed class ConvLayerValidationTests : IDisposable
     [InlineData("""{ "type": "maxPool", "size": 1 }""", "layers[0]", "needs an image-shaped input")]
     public async Task A_bad_layer_is_refused_with_a_problem_naming_its_field(string layer, string field, string reason)
     {
-        await using var factory = _database.CreateFactory();
-        var client = factory.CreateClient();
+        var client = service.Client;
 
         var (status, errors) = await SubmitAsync(client, $$"""{ "datasetId": "xor", "epochs": 1, "layers": [ {{layer}}, {{Output}} ] }""");
 
@@ -65,8 +73,7 @@ public sealed class ConvLayerValidationTests : IDisposable
     [Fact]
     public async Task The_output_layer_must_be_dense()
     {
-        await using var factory = _database.CreateFactory();
-        var client = factory.CreateClient();
+        var client = service.Client;
 
         var (status, errors) = await SubmitAsync(client,
             """{ "datasetId": "xor", "epochs": 1, "layers": [ { "size": 2, "activation": "softmax" }, { "type": "dropout", "rate": 0.5 } ] }""");
@@ -78,7 +85,8 @@ public sealed class ConvLayerValidationTests : IDisposable
     [Fact]
     public async Task A_dense_network_with_dropout_on_a_flat_dataset_is_accepted_and_echoes_its_layers_with_their_types()
     {
-        await using var factory = _database.CreateFactory();
+        using var database = new TempDatabase();
+        await using var factory = database.CreateFactory();
         var client = factory.CreateClient();
 
         var response = await client.PostAsync("/api/jobs", Json(
@@ -105,9 +113,8 @@ public sealed class ConvLayerValidationTests : IDisposable
     [InlineData("""{ "type": "conv2d", "filters": 600, "kernel": 3 }, { "size": 100, "activation": "relu" }""", "layers", "the network would have 6,006,302 weights and biases; the limit is 5,000,000")]
     public async Task A_layer_that_does_not_fit_an_image_dataset_is_refused_naming_the_layer_and_the_shapes(string layers, string field, string reason)
     {
-        await using var factory = _database.CreateFactory();
-        var client = factory.CreateClient();
-        DatasetInfo images = await UploadImagesAsync(client, side: 12);
+        var client = service.Client;
+        DatasetInfo images = service.Images;
 
         var (status, errors) = await SubmitAsync(client, $$"""{ "datasetId": "{{images.Id}}", "epochs": 1, "layers": [ {{layers}}, {{Output}} ] }""");
 
@@ -117,7 +124,8 @@ public sealed class ConvLayerValidationTests : IDisposable
     [Fact]
     public async Task A_conv_network_on_an_image_dataset_is_accepted_and_echoes_its_layers_with_the_defaults_filled_in()
     {
-        await using var factory = _database.CreateFactory();
+        using var database = new TempDatabase();
+        await using var factory = database.CreateFactory();
         var client = factory.CreateClient();
         DatasetInfo images = await UploadImagesAsync(client, side: 8);
 

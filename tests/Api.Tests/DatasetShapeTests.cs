@@ -14,16 +14,13 @@ namespace BackpropService.Api.Tests;
 /// give one in its <c>shape</c> field (checked against the feature columns), it is stored with the dataset, and what
 /// the training and the job checks get for the dataset carries it.
 /// </summary>
-public sealed class DatasetShapeTests : IDisposable
+public sealed class DatasetShapeTests(SharedService service) : IClassFixture<SharedService>
 {
-    private readonly TempDatabase _database = new();
-
-    public void Dispose() => _database.Dispose();
-
     [Fact]
     public async Task An_idx_upload_has_the_shape_one_by_28_by_28_in_the_upload_answer_the_list_and_the_detail()
     {
-        await using var factory = _database.CreateFactory();
+        using var database = new TempDatabase();
+        await using var factory = database.CreateFactory();
         var client = factory.CreateClient();
         string folder = TestData.MnistFolder();
 
@@ -50,7 +47,8 @@ public sealed class DatasetShapeTests : IDisposable
     [InlineData("[1, 2, 3]")]
     public async Task A_csv_uploaded_with_a_shape_has_it(string shape)
     {
-        await using var factory = _database.CreateFactory();
+        using var database = new TempDatabase();
+        await using var factory = database.CreateFactory();
         var client = factory.CreateClient();
 
         var dataset = await UploadAsync(client, Csv(features: 6), shape);
@@ -62,7 +60,8 @@ public sealed class DatasetShapeTests : IDisposable
     [Fact]
     public async Task A_csv_uploaded_without_a_shape_and_every_built_in_dataset_are_flat()
     {
-        await using var factory = _database.CreateFactory();
+        using var database = new TempDatabase();
+        await using var factory = database.CreateFactory();
         var client = factory.CreateClient();
 
         var response = await client.PostAsync("/api/datasets", Form(Csv(features: 6), shape: null));
@@ -90,8 +89,8 @@ public sealed class DatasetShapeTests : IDisposable
     [InlineData("64", "has 1 number")]
     public async Task A_bad_csv_shape_is_refused_with_a_problem_naming_shape_and_nothing_is_stored(string shape, string expected)
     {
-        await using var factory = _database.CreateFactory();
-        var client = factory.CreateClient();
+        // Refused uploads store nothing: they share one service (a service per case was most of their time).
+        var client = service.Client;
 
         var response = await client.PostAsync("/api/datasets", Form(Csv(features: 64), shape));
 
@@ -103,8 +102,7 @@ public sealed class DatasetShapeTests : IDisposable
     [Fact]
     public async Task A_shape_given_with_idx_images_is_refused_naming_shape()
     {
-        await using var factory = _database.CreateFactory();
-        var client = factory.CreateClient();
+        var client = service.Client;
         using var form = IdxForm(count: 2, rows: 2, columns: 2);
         form.Add(new StringContent("1,2,2"), "shape");
 
@@ -116,7 +114,8 @@ public sealed class DatasetShapeTests : IDisposable
     [Fact]
     public async Task An_idx_upload_built_here_takes_its_shape_from_the_header()
     {
-        await using var factory = _database.CreateFactory();
+        using var database = new TempDatabase();
+        await using var factory = database.CreateFactory();
         var client = factory.CreateClient();
         using var form = IdxForm(count: 4, rows: 3, columns: 5);
 
@@ -132,11 +131,12 @@ public sealed class DatasetShapeTests : IDisposable
     [Fact]
     public async Task The_shape_is_stored_and_after_a_restart_the_description_the_samples_and_the_job_checks_carry_it()
     {
+        using var database = new TempDatabase();
         string id;
-        await using (var factory = _database.CreateFactory())
+        await using (var factory = database.CreateFactory())
             id = (await UploadAsync(factory.CreateClient(), Csv(features: 6), "2,1,3")).Id;
 
-        await using var restarted = _database.CreateFactory();
+        await using var restarted = database.CreateFactory();
         var client = restarted.CreateClient();
         var catalog = restarted.Services.GetRequiredService<DatasetCatalog>();
 
@@ -153,7 +153,8 @@ public sealed class DatasetShapeTests : IDisposable
     [Fact]
     public async Task A_shaped_dataset_previews_as_images_of_its_width_and_trains_with_dense_layers()
     {
-        await using var factory = _database.CreateFactory();
+        using var database = new TempDatabase();
+        await using var factory = database.CreateFactory();
         var client = factory.CreateClient();
         var dataset = await UploadAsync(client, Csv(features: 6), "1,2,3");
 

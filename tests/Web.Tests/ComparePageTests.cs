@@ -6,7 +6,8 @@ using static Microsoft.Playwright.Assertions;
 namespace BackpropService.Web.Tests;
 
 /// <summary>Comparing jobs (/compare) in a real browser: overlaid curves, the settings that differ, selection on the jobs list.</summary>
-public sealed class ComparePageTests(BrowserFixture browser) : IClassFixture<BrowserFixture>
+[Collection(BrowserCollection.Name)]
+public sealed class ComparePageTests(BrowserFixture browser)
 {
     /// <summary>Each trace of a Plotly chart: its legend name and how many points it has.</summary>
     private const string Traces = "id => (document.getElementById(id)?.data ?? []).map(t => ({ name: t.name, points: t.x.length }))";
@@ -24,7 +25,7 @@ public sealed class ComparePageTests(BrowserFixture browser) : IClassFixture<Bro
             LearningRate = 0.5,
             Layers = [new LayerDefinition(8, Activation.Tanh), new LayerDefinition(2, Activation.Softmax)],
         });
-        var page = await browser.NewPageAsync(host.BaseAddress);
+        var page = await browser.NewPageAsync(host);
 
         await page.GotoAsync($"/compare?jobs={slow.Id},{fast.Id},{wide.Id},no-such-job");
 
@@ -49,7 +50,7 @@ public sealed class ComparePageTests(BrowserFixture browser) : IClassFixture<Bro
         await using var host = new DashboardHost();
         var done = await FinishedAsync(host, TestJobs.Small("done", epochs: 3));
         var running = await host.Http.SubmitJobAsync(TestJobs.Slow("running"));
-        var page = await browser.NewPageAsync(host.BaseAddress);
+        var page = await browser.NewPageAsync(host);
 
         await page.GotoAsync($"/compare?jobs={done.Id},{running.Id}");
         await page.WaitForFunctionAsync($"() => ({Traces})('compare-train-loss')[1]?.points >= 1");
@@ -74,7 +75,7 @@ public sealed class ComparePageTests(BrowserFixture browser) : IClassFixture<Bro
         var first = await FinishedAsync(host, TestJobs.Small("first", epochs: 2));
         var second = await FinishedAsync(host, TestJobs.Small("second", epochs: 2));
         var third = await FinishedAsync(host, TestJobs.Small("third", epochs: 2));
-        var page = await browser.NewPageAsync(host.BaseAddress);
+        var page = await browser.NewPageAsync(host);
         await page.GotoAsync("/");
         var compare = page.Locator("#compare-jobs");
         await Expect(compare).ToBeDisabledAsync();

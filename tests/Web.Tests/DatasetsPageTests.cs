@@ -7,13 +7,14 @@ using static Microsoft.Playwright.Assertions;
 namespace BackpropService.Web.Tests;
 
 /// <summary>The datasets page in a real browser.</summary>
-public sealed class DatasetsPageTests(BrowserFixture browser) : IClassFixture<BrowserFixture>
+[Collection(BrowserCollection.Name)]
+public sealed class DatasetsPageTests(BrowserFixture browser)
 {
     [Fact]
     public async Task The_built_in_datasets_are_listed_and_one_previews_its_class_distribution()
     {
         await using var host = new DashboardHost();
-        var page = await browser.NewPageAsync(host.BaseAddress);
+        var page = await browser.NewPageAsync(host);
         await page.GotoAsync("/datasets");
 
         var xor = page.Locator("#datasets-table tr[data-dataset-id='xor']");
@@ -26,7 +27,7 @@ public sealed class DatasetsPageTests(BrowserFixture browser) : IClassFixture<Br
     public async Task The_upload_limit_is_the_services_own_and_a_larger_file_is_refused_before_it_is_sent()
     {
         await using var host = new DashboardHost(new Dictionary<string, string?> { ["Limits:MaxUploadBytes"] = "4096" });
-        var page = await browser.NewPageAsync(host.BaseAddress);
+        var page = await browser.NewPageAsync(host);
         await page.GotoAsync("/datasets");
         await Expect(page.Locator("#upload-limit")).ToHaveTextAsync("up to 4 KB per upload");
 
@@ -49,7 +50,7 @@ public sealed class DatasetsPageTests(BrowserFixture browser) : IClassFixture<Br
     public async Task A_csv_uploaded_with_a_shape_lists_it_beside_its_features_and_a_shape_that_does_not_fit_is_explained_under_the_field()
     {
         await using var host = new DashboardHost();
-        var page = await browser.NewPageAsync(host.BaseAddress);
+        var page = await browser.NewPageAsync(host);
         await page.GotoAsync("/datasets");
         var csv = new FilePayload
         {

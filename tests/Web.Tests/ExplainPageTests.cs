@@ -7,7 +7,8 @@ using static Microsoft.Playwright.Assertions;
 namespace BackpropService.Web.Tests;
 
 /// <summary>The step-through page (/explain) in a real browser: Mazur's worked example, editing, size limits, a trained model.</summary>
-public sealed class ExplainPageTests(BrowserFixture browser) : IClassFixture<BrowserFixture>
+[Collection(BrowserCollection.Name)]
+public sealed class ExplainPageTests(BrowserFixture browser)
 {
     /// <summary>
     /// Mazur's published weights after one step ("A Step by Step Backpropagation Example"), w1..w8 in his numbering,
@@ -28,7 +29,7 @@ public sealed class ExplainPageTests(BrowserFixture browser) : IClassFixture<Bro
     public async Task The_Mazur_preset_reproduces_his_published_numbers_after_one_step_and_names_BP1_to_BP4()
     {
         await using var host = new DashboardHost();
-        var page = await browser.NewPageAsync(host.BaseAddress);
+        var page = await browser.NewPageAsync(host);
         await page.GotoAsync("/explain");
         await page.ClickAsync("#preset-mazur");
 
@@ -65,7 +66,7 @@ public sealed class ExplainPageTests(BrowserFixture browser) : IClassFixture<Bro
     public async Task An_edited_weight_is_explained_again_and_a_network_too_large_to_draw_is_refused_with_the_reason()
     {
         await using var host = new DashboardHost();
-        var page = await browser.NewPageAsync(host.BaseAddress);
+        var page = await browser.NewPageAsync(host);
         await page.GotoAsync("/explain");
         await Expect(page.Locator("#cost")).ToBeVisibleAsync();
         string before = await page.Locator("#cost").TextContentAsync() ?? "";
@@ -102,7 +103,7 @@ public sealed class ExplainPageTests(BrowserFixture browser) : IClassFixture<Bro
         Assert.Equal(JobStatus.Succeeded, small.Status);
         Assert.Equal(JobStatus.Succeeded, wide.Status);
 
-        var page = await browser.NewPageAsync(host.BaseAddress);
+        var page = await browser.NewPageAsync(host);
         await page.GotoAsync("/explain");
         await page.SelectOptionAsync("#model-select", wide.ModelId!);
         await page.ClickAsync("#load-model");
@@ -152,7 +153,7 @@ public sealed class ExplainPageTests(BrowserFixture browser) : IClassFixture<Bro
         Assert.Equal(JobStatus.Succeeded, dense.Status);
         Assert.Equal(JobStatus.Succeeded, dropout.Status);
 
-        var page = await browser.NewPageAsync(host.BaseAddress);
+        var page = await browser.NewPageAsync(host);
         await page.GotoAsync("/explain");
         // Small enough to draw, but a dropout layer has no neurons to show: only the dense model is listed.
         await Expect(page.Locator("#model-select option")).ToHaveCountAsync(1);

@@ -6,7 +6,8 @@ using static Microsoft.Playwright.Assertions;
 namespace BackpropService.Web.Tests;
 
 /// <summary>Jobs in a real browser: submit from the form, watch one live, cancel one.</summary>
-public sealed partial class JobPageTests(BrowserFixture browser) : IClassFixture<BrowserFixture>
+[Collection(BrowserCollection.Name)]
+public sealed partial class JobPageTests(BrowserFixture browser)
 {
     private const string LossPoints = "() => document.getElementById('loss-chart')?.data?.[0]?.x?.length ?? 0";
 
@@ -14,7 +15,7 @@ public sealed partial class JobPageTests(BrowserFixture browser) : IClassFixture
     public async Task A_job_submitted_from_the_form_opens_its_page_where_the_epoch_climbs_and_the_loss_chart_gains_points_while_it_runs()
     {
         await using var host = new DashboardHost();
-        var page = await browser.NewPageAsync(host.BaseAddress);
+        var page = await browser.NewPageAsync(host);
         await page.GotoAsync("/");
         await Expect(page.Locator("#no-jobs")).ToBeVisibleAsync();
 
@@ -56,7 +57,7 @@ public sealed partial class JobPageTests(BrowserFixture browser) : IClassFixture
     {
         await using var host = new DashboardHost();
         var job = await host.Http.SubmitJobAsync(TestJobs.Slow("to-cancel"));
-        var page = await browser.NewPageAsync(host.BaseAddress);
+        var page = await browser.NewPageAsync(host);
         await page.GotoAsync($"/jobs/{job.Id}");
 
         await Expect(page.Locator("#epoch-text")).ToHaveTextAsync(RunningEpoch());
@@ -91,7 +92,7 @@ public sealed partial class JobPageTests(BrowserFixture browser) : IClassFixture
             BatchSize = 2,
             Epochs = 5000,
         });
-        var page = await browser.NewPageAsync(host.BaseAddress);
+        var page = await browser.NewPageAsync(host);
         await page.GotoAsync($"/jobs/{job.Id}");
 
         await page.WaitForFunctionAsync($"() => ({GradientPoints})() >= 1");
@@ -126,7 +127,7 @@ public sealed partial class JobPageTests(BrowserFixture browser) : IClassFixture
             BatchSize = 16,
             Epochs = 200,
         });
-        var page = await browser.NewPageAsync(host.BaseAddress);
+        var page = await browser.NewPageAsync(host);
         await page.GotoAsync($"/jobs/{job.Id}");
 
         await page.WaitForFunctionAsync($"() => ({GradientPoints})() >= 1");

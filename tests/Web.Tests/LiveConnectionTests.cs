@@ -6,13 +6,14 @@ using static Microsoft.Playwright.Assertions;
 namespace BackpropService.Web.Tests;
 
 /// <summary>The dashboard's live connection: it says when it is offline and recovers by itself.</summary>
-public sealed class LiveConnectionTests(BrowserFixture browser) : IClassFixture<BrowserFixture>
+[Collection(BrowserCollection.Name)]
+public sealed class LiveConnectionTests(BrowserFixture browser)
 {
     [Fact]
     public async Task The_jobs_page_says_it_is_offline_while_the_hub_is_unreachable_then_reconnects_by_itself_and_catches_up()
     {
         await using var host = new DashboardHost();
-        var page = await browser.NewPageAsync(host.BaseAddress);
+        var page = await browser.NewPageAsync(host);
         await page.GotoAsync("/");
         // The page connects to the hub before it lists the jobs, so the connection is up once the list shows.
         await Expect(page.Locator("#no-jobs")).ToBeVisibleAsync();
@@ -38,7 +39,7 @@ public sealed class LiveConnectionTests(BrowserFixture browser) : IClassFixture<
     {
         await using var host = new DashboardHost();
         host.HubOutage.Begin();
-        var page = await browser.NewPageAsync(host.BaseAddress);
+        var page = await browser.NewPageAsync(host);
         await page.GotoAsync("/");
         var banner = page.Locator(".live-status");
         await Expect(banner).ToContainTextAsync("Offline");

@@ -7,7 +7,8 @@ using static Microsoft.Playwright.Assertions;
 namespace BackpropService.Web.Tests;
 
 /// <summary>A model's page in a real browser: the digit canvas of an MNIST model.</summary>
-public sealed partial class ModelPageTests(BrowserFixture browser) : IClassFixture<BrowserFixture>
+[Collection(BrowserCollection.Name)]
+public sealed partial class ModelPageTests(BrowserFixture browser)
 {
     [Fact]
     public async Task Drawing_a_digit_on_an_mnist_models_canvas_shows_the_predicted_class_and_probabilities()
@@ -31,7 +32,7 @@ public sealed partial class ModelPageTests(BrowserFixture browser) : IClassFixtu
         var trained = await host.Http.WaitUntilFinishedAsync(job.Id, TimeSpan.FromSeconds(90));
         Assert.Equal(JobStatus.Succeeded, trained.Status);
 
-        var page = await browser.NewPageAsync(host.BaseAddress);
+        var page = await browser.NewPageAsync(host);
         await page.GotoAsync($"/models/{trained.ModelId}");
         var canvas = page.Locator("#digit-canvas");
         await Expect(canvas).ToBeVisibleAsync();
@@ -67,7 +68,7 @@ public sealed partial class ModelPageTests(BrowserFixture browser) : IClassFixtu
         var trained = await host.Http.WaitUntilFinishedAsync(job.Id, TimeSpan.FromSeconds(90));
         Assert.Equal(JobStatus.Succeeded, trained.Status);
 
-        var page = await browser.NewPageAsync(host.BaseAddress);
+        var page = await browser.NewPageAsync(host);
         await page.GotoAsync($"/models/{trained.ModelId}");
         await Expect(page.Locator("#input-shape")).ToHaveTextAsync("1×28×28 (784 values)");
         await Expect(page.Locator("#architecture tbody tr td:nth-child(2)")).ToHaveTextAsync(
@@ -103,7 +104,7 @@ public sealed partial class ModelPageTests(BrowserFixture browser) : IClassFixtu
         var trained = await host.Http.WaitUntilFinishedAsync(job.Id, TimeSpan.FromSeconds(60));
         Assert.Equal(JobStatus.Succeeded, trained.Status);
 
-        var page = await browser.NewPageAsync(host.BaseAddress);
+        var page = await browser.NewPageAsync(host);
         await page.GotoAsync($"/models/{trained.ModelId}");
         await Expect(page.Locator("#created-by")).ToHaveTextAsync(CreatedByAdmin());
 

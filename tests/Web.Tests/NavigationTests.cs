@@ -5,7 +5,8 @@ using static Microsoft.Playwright.Assertions;
 namespace BackpropService.Web.Tests;
 
 /// <summary>Moving between two pages of the same kind shows the second one, not the first one's state.</summary>
-public sealed class NavigationTests(BrowserFixture browser) : IClassFixture<BrowserFixture>
+[Collection(BrowserCollection.Name)]
+public sealed class NavigationTests(BrowserFixture browser)
 {
     [Fact]
     public async Task Going_from_one_job_page_to_another_shows_the_second_job()
@@ -13,7 +14,7 @@ public sealed class NavigationTests(BrowserFixture browser) : IClassFixture<Brow
         await using var host = new DashboardHost();
         Job first = await SubmitAsync(host, "first-job");
         Job second = await SubmitAsync(host, "second-job");
-        var page = await browser.NewPageAsync(host.BaseAddress);
+        var page = await browser.NewPageAsync(host);
 
         await page.GotoAsync($"/jobs/{first.Id}");
         await Expect(page.Locator("h1")).ToContainTextAsync("first-job");

@@ -7,7 +7,8 @@ using static Microsoft.Playwright.Assertions;
 namespace BackpropService.Web.Tests;
 
 /// <summary>The "New job" form on the jobs page, in a real browser.</summary>
-public sealed partial class NewJobFormTests(BrowserFixture browser) : IClassFixture<BrowserFixture>
+[Collection(BrowserCollection.Name)]
+public sealed partial class NewJobFormTests(BrowserFixture browser)
 {
     [Fact]
     public async Task The_APIs_validation_message_appears_beside_the_field_it_names_and_no_job_is_created()
@@ -177,7 +178,7 @@ public sealed partial class NewJobFormTests(BrowserFixture browser) : IClassFixt
     /// <summary>The jobs page, signed in, once it has shown that there are no jobs yet.</summary>
     private async Task<IPage> OpenTheFormAsync(DashboardHost host)
     {
-        var page = await browser.NewPageAsync(host.BaseAddress);
+        var page = await browser.NewPageAsync(host);
         await page.GotoAsync("/");
         await Expect(page.Locator("#no-jobs")).ToBeVisibleAsync();
         return page;

@@ -5,7 +5,8 @@ using static Microsoft.Playwright.Assertions;
 namespace BackpropService.Web.Tests;
 
 /// <summary>Jobs waiting for the worker: the dashboard says where they stand instead of drawing empty charts.</summary>
-public sealed class QueuedJobTests(BrowserFixture browser) : IClassFixture<BrowserFixture>
+[Collection(BrowserCollection.Name)]
+public sealed class QueuedJobTests(BrowserFixture browser)
 {
     private const string LossPoints = "() => document.getElementById('loss-chart')?.data?.[0]?.x?.length ?? 0";
 
@@ -18,11 +19,11 @@ public sealed class QueuedJobTests(BrowserFixture browser) : IClassFixture<Brows
         var ahead = await host.Http.SubmitJobAsync(TestJobs.Small("ahead"));
         var waiting = await host.Http.SubmitJobAsync(TestJobs.Small("waiting"));
 
-        var list = await browser.NewPageAsync(host.BaseAddress);
+        var list = await browser.NewPageAsync(host);
         await list.GotoAsync("/");
         var listed = list.Locator($"#jobs-table tr[data-job-id='{waiting.Id}'] .remaining");
         await Expect(listed).ToHaveTextAsync("queued, position 2");
-        var page = await browser.NewPageAsync(host.BaseAddress);
+        var page = await browser.NewPageAsync(host);
         await page.GotoAsync($"/jobs/{waiting.Id}");
         var queueState = page.Locator("#queue-state");
         await Expect(queueState).ToContainTextAsync("Waiting in the queue (position 2)");

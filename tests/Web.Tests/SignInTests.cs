@@ -8,7 +8,8 @@ using static Microsoft.Playwright.Assertions;
 namespace BackpropService.Web.Tests;
 
 /// <summary>The dashboard's sign-in in a real browser: sessions, scopes, the cookie, and what a foreign page cannot do.</summary>
-public sealed class SignInTests(BrowserFixture browser) : IClassFixture<BrowserFixture>
+[Collection(BrowserCollection.Name)]
+public sealed class SignInTests(BrowserFixture browser)
 {
     private const string SessionCookie = BackpropService.Web.Access.DashboardAuthentication.CookieName;
     private const string LossPoints = "() => document.getElementById('loss-chart')?.data?.[0]?.x?.length ?? 0";
@@ -17,7 +18,7 @@ public sealed class SignInTests(BrowserFixture browser) : IClassFixture<BrowserF
     public async Task A_visitor_without_a_session_is_sent_to_the_sign_in_page_and_back_to_the_page_asked_for()
     {
         await using var host = new DashboardHost();
-        var page = await browser.NewSignedOutPageAsync(host.BaseAddress);
+        var page = await browser.NewSignedOutPageAsync(host);
 
         await page.GotoAsync("/datasets");
 
@@ -34,7 +35,7 @@ public sealed class SignInTests(BrowserFixture browser) : IClassFixture<BrowserF
     public async Task A_wrong_key_gets_a_message_and_stays_on_the_sign_in_page_without_a_session()
     {
         await using var host = new DashboardHost();
-        var page = await browser.NewSignedOutPageAsync(host.BaseAddress);
+        var page = await browser.NewSignedOutPageAsync(host);
 
         await page.GotoAsync("/login");
         await page.FillAsync("#api-key", "bp_this-key-was-never-created-000000000");
@@ -52,7 +53,7 @@ public sealed class SignInTests(BrowserFixture browser) : IClassFixture<BrowserF
     {
         await using var host = new DashboardHost();
         var key = await CreateKeyAsync(host, "soon revoked", ApiKeyScope.Train);
-        var page = await browser.NewSignedOutPageAsync(host.BaseAddress);
+        var page = await browser.NewSignedOutPageAsync(host);
         await BrowserFixture.SignInAsync(page, key.Key);
         await Expect(page.Locator("#signed-in-key")).ToHaveTextAsync("soon revoked");
 
@@ -70,7 +71,7 @@ public sealed class SignInTests(BrowserFixture browser) : IClassFixture<BrowserF
     {
         await using var host = new DashboardHost();
         var job = await host.Http.SubmitJobAsync(TestJobs.Slow("watched-after-sign-in"));
-        var page = await browser.NewSignedOutPageAsync(host.BaseAddress);
+        var page = await browser.NewSignedOutPageAsync(host);
 
         await page.GotoAsync($"/jobs/{job.Id}");
         await Expect(page).ToHaveURLAsync(new Regex("/login\\?returnUrl="));
@@ -95,7 +96,7 @@ public sealed class SignInTests(BrowserFixture browser) : IClassFixture<BrowserF
         await using var host = new DashboardHost();
         var model = await TrainXorModelAsync(host);
         var key = await CreateKeyAsync(host, "predict-only service", ApiKeyScope.Predict);
-        var page = await browser.NewSignedOutPageAsync(host.BaseAddress);
+        var page = await browser.NewSignedOutPageAsync(host);
 
         await BrowserFixture.SignInAsync(page, key.Key);
 
@@ -132,7 +133,7 @@ public sealed class SignInTests(BrowserFixture browser) : IClassFixture<BrowserF
         using var student = new HttpClient { BaseAddress = host.BaseAddress };
         student.DefaultRequestHeaders.Authorization = new("Bearer", key.Key);
         var own = await student.SubmitJobAsync(TestJobs.Slow("own"));
-        var page = await browser.NewSignedOutPageAsync(host.BaseAddress);
+        var page = await browser.NewSignedOutPageAsync(host);
         await BrowserFixture.SignInAsync(page, key.Key);
 
         await page.GotoAsync($"/jobs/{own.Id}");
@@ -149,7 +150,7 @@ public sealed class SignInTests(BrowserFixture browser) : IClassFixture<BrowserF
     public async Task The_session_cookie_is_HttpOnly_and_SameSite_Strict_and_the_key_is_nowhere_in_the_page()
     {
         await using var host = new DashboardHost();
-        var page = await browser.NewPageAsync(host.BaseAddress);
+        var page = await browser.NewPageAsync(host);
         await page.GotoAsync("/models");
         await Expect(page.Locator("#signed-in-key")).ToBeVisibleAsync();
 
@@ -166,7 +167,7 @@ public sealed class SignInTests(BrowserFixture browser) : IClassFixture<BrowserF
     public async Task Signing_out_ends_the_session()
     {
         await using var host = new DashboardHost();
-        var page = await browser.NewPageAsync(host.BaseAddress);
+        var page = await browser.NewPageAsync(host);
         await page.GotoAsync("/models");
 
         await page.ClickAsync("#sign-out");
@@ -183,7 +184,7 @@ public sealed class SignInTests(BrowserFixture browser) : IClassFixture<BrowserF
         await using var host = new DashboardHost();
         var model = await TrainXorModelAsync(host);
         byte[] expected = await host.Http.GetByteArrayAsync($"api/models/{model.Id}/download");
-        var page = await browser.NewPageAsync(host.BaseAddress);
+        var page = await browser.NewPageAsync(host);
         await page.GotoAsync($"/models/{model.Id}");
 
         var download = await page.RunAndWaitForDownloadAsync(() => page.ClickAsync("#download-model"));
@@ -199,7 +200,7 @@ public sealed class SignInTests(BrowserFixture browser) : IClassFixture<BrowserF
         await using var host = new DashboardHost();
         var model = await TrainXorModelAsync(host);
         byte[] file = await host.Http.GetByteArrayAsync($"api/models/{model.Id}/download");
-        var page = await browser.NewPageAsync(host.BaseAddress);
+        var page = await browser.NewPageAsync(host);
 
         // http://localhost:port is another origin and another site than http://127.0.0.1:port, where the dashboard
         // (and its cookie) lives: any page served there stands in for a foreign one.

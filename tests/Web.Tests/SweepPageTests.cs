@@ -7,7 +7,8 @@ using static Microsoft.Playwright.Assertions;
 namespace BackpropService.Web.Tests;
 
 /// <summary>The sweep page ranks a sweep's jobs and plots the metric against each swept setting, live as the jobs finish.</summary>
-public sealed class SweepPageTests(BrowserFixture browser) : IClassFixture<BrowserFixture>
+[Collection(BrowserCollection.Name)]
+public sealed class SweepPageTests(BrowserFixture browser)
 {
     [Fact]
     public async Task The_sweep_page_ranks_the_jobs_live_as_they_finish_and_plots_the_metric_against_each_setting()
@@ -22,7 +23,7 @@ public sealed class SweepPageTests(BrowserFixture browser) : IClassFixture<Brows
               "random": { "learningRate": { "logUniform": [0.01, 3] }, "layers[0].size": { "values": [2, 8] } } }
             """);
 
-        var page = await browser.NewPageAsync(host.BaseAddress);
+        var page = await browser.NewPageAsync(host);
         await page.GotoAsync($"/sweeps/{sweep.Id}");
         var rows = page.Locator("#sweep-ranking tbody tr");
         await Expect(rows).ToHaveCountAsync(5);

@@ -7,8 +7,23 @@ using BackpropService.Contracts;
 namespace BackpropService.Api.Tests.Predict;
 
 /// <summary>The binary predict format answers what JSON answers, and every bad binary body gets a 4xx naming the problem.</summary>
-public sealed class BinaryPredictTests
+public sealed class BinaryPredictTests(BinaryPredictTests.Service service) : IClassFixture<BinaryPredictTests.Service>
 {
+    /// <summary>
+    /// The service every bad body is sent to: low limits and the model "xor-net". The bad bodies change nothing, so they
+    /// share it (a service per case was most of their time); each case still checks that it keeps serving.
+    /// </summary>
+    public sealed class Service : SharedService
+    {
+        protected override IReadOnlyDictionary<string, string?> Settings => new Dictionary<string, string?>
+        {
+            ["Limits:MaxPredictRows"] = "5",
+            ["Limits:MaxJsonBytes"] = "4096",
+        };
+
+        protected override async Task SetUpAsync(HttpClient client) => await client.ImportAsync(PredictClient.XorModel(), "xor-net");
+    }
+
     private static readonly float[][] Corners = [[-1f, -1f], [-1f, 1f], [1f, -1f], [1f, 1f], [0.123456789f, -3.4e-5f]];
 
     [Fact]
@@ -139,14 +154,7 @@ public sealed class BinaryPredictTests
     public async Task A_bad_binary_body_gets_a_4xx_problem_naming_the_problem(string name)
     {
         var @case = BadCases[name];
-        using var database = new TempDatabase();
-        await using var factory = database.CreateFactory(new Dictionary<string, string?>
-        {
-            ["Limits:MaxPredictRows"] = "5",
-            ["Limits:MaxJsonBytes"] = "4096",
-        });
-        var client = factory.CreateClient();
-        await client.ImportAsync(PredictClient.XorModel(), "xor-net");
+        var client = service.Client;
 
         var response = await client.PostAsync(@case.Url, PredictClient.Binary(@case.Body(), @case.ContentType));
         var body = await response.Content.ReadAsStringAsync();

@@ -2,7 +2,7 @@ using Microsoft.Playwright;
 
 namespace BackpropService.Web.Tests.Infrastructure;
 
-/// <summary>One headless Debian Chromium for the test class (a Playwright browser download cannot work here).</summary>
+/// <summary>One headless Debian Chromium for the test run (<see cref="BrowserCollection"/>; a Playwright browser download cannot work here).</summary>
 public sealed class BrowserFixture : IAsyncLifetime
 {
     public const string ChromiumPath = "/usr/bin/chromium";
@@ -29,8 +29,8 @@ public sealed class BrowserFixture : IAsyncLifetime
         });
     }
 
-    /// <summary>A fresh page (own context) with a desktop-sized viewport, signed in with <see cref="DashboardHost.AdminKey"/>.</summary>
-    public async Task<IPage> NewPageAsync(Uri baseAddress) => await SignInAsync(await NewSignedOutPageAsync(baseAddress), DashboardHost.AdminKey);
+    /// <summary>A fresh page (own context) on <paramref name="host"/>, signed in with <see cref="DashboardHost.AdminKey"/>.</summary>
+    public async Task<IPage> NewPageAsync(DashboardHost host) => await SignInAsync(await NewSignedOutPageAsync(host), DashboardHost.AdminKey);
 
     /// <summary>Signs <paramref name="page"/>'s browser context in the way a person does: /login, the key, submit.</summary>
     public static async Task<IPage> SignInAsync(IPage page, string key)
@@ -42,14 +42,18 @@ public sealed class BrowserFixture : IAsyncLifetime
         return page;
     }
 
-    /// <summary>A fresh page (own context, no session) with a desktop-sized viewport.</summary>
-    public async Task<IPage> NewSignedOutPageAsync(Uri baseAddress)
+    /// <summary>
+    /// A fresh page (own context, no session) on <paramref name="host"/> with a desktop-sized viewport; the host closes
+    /// it before it stops.
+    /// </summary>
+    public async Task<IPage> NewSignedOutPageAsync(DashboardHost host)
     {
         var context = await Browser.NewContextAsync(new BrowserNewContextOptions
         {
-            BaseURL = baseAddress.ToString(),
+            BaseURL = host.BaseAddress.ToString(),
             ViewportSize = new ViewportSize { Width = 1400, Height = 1000 },
         });
+        host.Owns(context);
         context.SetDefaultTimeout(WaitMilliseconds);
         return await context.NewPageAsync();
     }
