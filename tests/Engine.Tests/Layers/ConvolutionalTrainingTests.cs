@@ -229,16 +229,7 @@ public class ConvolutionalTrainingTests
         }
 
         Batches(8); // warm-up: JIT, the worker team's threads
-        // The fewest bytes of three windows of 20 mini-batches: an allocation per mini-batch shows in every window, while
-        // a one-off of the runtime on this thread (seen once under load: 3,168 bytes in one window) cannot be in all three.
-        long fewest = long.MaxValue;
-        for (int window = 0; window < 3 && fewest > 0; window++)
-        {
-            long before = GC.GetAllocatedBytesForCurrentThread();
-            Batches(20);
-            fewest = Math.Min(fewest, GC.GetAllocatedBytesForCurrentThread() - before);
-        }
-        Assert.Equal(0, fewest);
+        Assert.Equal(0, Allocations.FewestBytes(() => Batches(20)));
     }
 
     [Fact]
