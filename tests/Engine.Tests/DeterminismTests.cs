@@ -30,11 +30,7 @@ public class DeterminismTests
     private static Dataset Blobs => SyntheticDatasets.Create("blobs", 300, seed: 8);
 
     [Theory]
-    [InlineData(OptimizerKind.Sgd)]
-    [InlineData(OptimizerKind.Momentum)]
-    [InlineData(OptimizerKind.Nesterov)]
-    [InlineData(OptimizerKind.Rmsprop)]
-    [InlineData(OptimizerKind.Adam)]
+    [MemberData(nameof(EveryOptimizer.Kinds), MemberType = typeof(EveryOptimizer))]
     public void Two_runs_with_one_seed_give_identical_weights(OptimizerKind optimizer)
     {
         Trainer first = Trainer.Start(Blobs, Options(optimizer));

@@ -33,11 +33,7 @@ public class OptimizerTests
     }
 
     [Theory]
-    [InlineData(OptimizerKind.Sgd)]
-    [InlineData(OptimizerKind.Momentum)]
-    [InlineData(OptimizerKind.Nesterov)]
-    [InlineData(OptimizerKind.Rmsprop)]
-    [InlineData(OptimizerKind.Adam)]
+    [MemberData(nameof(EveryOptimizer.Kinds), MemberType = typeof(EveryOptimizer))]
     public void A_step_taken_in_slices_of_theta_gives_the_bits_of_one_whole_step(OptimizerKind kind)
     {
         // What the trainer does on several threads: BeginStep once, then Update on pieces of θ, in any order.

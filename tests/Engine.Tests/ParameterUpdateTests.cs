@@ -34,11 +34,7 @@ public class ParameterUpdateTests
     }
 
     [Theory]
-    [InlineData(OptimizerKind.Sgd)]
-    [InlineData(OptimizerKind.Momentum)]
-    [InlineData(OptimizerKind.Nesterov)]
-    [InlineData(OptimizerKind.Rmsprop)]
-    [InlineData(OptimizerKind.Adam)]
+    [MemberData(nameof(EveryOptimizer.Kinds), MemberType = typeof(EveryOptimizer))]
     public void Two_threads_give_the_bits_of_one(OptimizerKind kind)
     {
         var regularization = new Regularization(L2: 3, L1: 2, TrainingSamples: 1000);
