@@ -35,6 +35,7 @@ public sealed class Trainer
     private readonly float[] _batchTargets;
     private readonly int[] _batchLabels;
     private readonly int[] _order;
+    private readonly BatchGather _gather;
 
     /// <summary>Per layer with weights (dense, conv2d), in layer order: Σ over the epoch's batches of ‖∂C/∂Wˡ‖.</summary>
     private readonly double[] _gradientNormSums;
@@ -77,6 +78,7 @@ public sealed class Trainer
         _batchTargets = new float[_batchSize * data.Outputs];
         _batchLabels = new int[_batchSize];
         _order = new int[_train.Samples];
+        _gather = new BatchGather(_train, _batchInputs, _batchTargets, _batchLabels, options.Threads);
         _gradientNormSums = new double[Network.Layers.Count(l => l.HasWeights)];
         _epochStartParameters = new float[Network.ParameterCount];
         _validationOutputs = new float[(_validation?.Samples ?? 0) * data.Outputs];
@@ -210,7 +212,7 @@ public sealed class Trainer
 
         double lossSum = 0;
         int correct = 0, batches = 0;
-        int features = _train.Features, outputs = _train.Outputs;
+        int outputs = _train.Outputs;
         for (int start = 0; start < _train.Samples; start += _batchSize)
         {
             if (cancellationToken.IsCancellationRequested)
@@ -220,13 +222,7 @@ public sealed class Trainer
             }
 
             int rows = Math.Min(_batchSize, _train.Samples - start);
-            for (int r = 0; r < rows; r++)
-            {
-                int sample = _order[start + r];
-                _train.Input(sample).CopyTo(_batchInputs.AsSpan(r * features, features));
-                _train.Target(sample).CopyTo(_batchTargets.AsSpan(r * outputs, outputs));
-                if (_train.Labels is { } trainLabels) _batchLabels[r] = trainLabels[sample];
-            }
+            _gather.Run(_order, start, rows);
 
             // The batch's number within the epoch fixes its dropout masks, so a resumed run draws the same ones.
             float batchLoss = Network.Backpropagate(_batchInputs, _batchTargets, rows, _cost, _workspace, _gradients, new DropoutKey(Options.Seed, epoch, batches));
