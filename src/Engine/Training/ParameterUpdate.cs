@@ -32,7 +32,7 @@ internal sealed unsafe class ParameterUpdate : ParallelWork
 
     private readonly Layer[] _weightedLayers;
 
-    /// <summary>Where each weighted layer's chunks start in <see cref="_chunkSums"/>.</summary>
+    /// <summary>Where each weighted layer's chunks start in <see cref="_chunkSums"/>, and after the last layer's, its length.</summary>
     private readonly int[] _firstChunk;
 
     /// <summary>Σ g² of each chunk of rows of ∂C/∂Wˡ, this step.</summary>
@@ -49,14 +49,10 @@ internal sealed unsafe class ParameterUpdate : ParallelWork
     public ParameterUpdate(Network<float> network, Optimizer optimizer, Regularization regularization, int threads)
     {
         _weightedLayers = network.Layers.Where(l => l.HasWeights).ToArray();
-        _firstChunk = new int[_weightedLayers.Length];
-        int chunks = 0;
+        _firstChunk = new int[_weightedLayers.Length + 1];
         for (int w = 0; w < _weightedLayers.Length; w++)
-        {
-            _firstChunk[w] = chunks;
-            chunks += (_weightedLayers[w].BiasCount + RowGrain - 1) / RowGrain;
-        }
-        _chunkSums = new double[chunks];
+            _firstChunk[w + 1] = _firstChunk[w] + (_weightedLayers[w].BiasCount + RowGrain - 1) / RowGrain; // a chunk per RowGrain neurons
+        _chunkSums = new double[_firstChunk[^1]];
         _optimizer = optimizer;
         _regularization = regularization;
         _parts = Math.Clamp(Math.Min(threads, network.ParameterCount / MinParametersPerThread), 1, WorkerTeam.MaxParts);
@@ -91,9 +87,8 @@ internal sealed unsafe class ParameterUpdate : ParallelWork
 
         for (int w = 0; w < _weightedLayers.Length; w++)
         {
-            int chunks = (_weightedLayers[w].BiasCount + RowGrain - 1) / RowGrain;
             double sum = 0;
-            for (int c = 0; c < chunks; c++) sum += _chunkSums[_firstChunk[w] + c];
+            for (int c = _firstChunk[w]; c < _firstChunk[w + 1]; c++) sum += _chunkSums[c];
             gradientNormSums[w] += Math.Sqrt(sum);
         }
     }
